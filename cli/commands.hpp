@@ -1,0 +1,31 @@
+// Each command group registers its verbs on the application; one file per group.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include "cli/common.hpp"
+
+namespace sdesk::cli {
+
+// init, staff, vendor, commit, workflow.
+void register_desk(CLI::App& app, Globals& g);
+// new, show, list, assign, take, start, note, pending, resume, escalate, de-escalate,
+// resolve, close, reopen, cancel, link, log.
+void register_ticket(CLI::App& app, Globals& g);
+// sla, sla explain, calendar check|show|import.
+void register_sla(CLI::App& app, Globals& g);
+// kb new|edit|review|publish|retire|show|list|search|pending|stale.
+void register_kb(CLI::App& app, Globals& g);
+// callback pick|record|list|actions|plan|reply.
+void register_callback(CLI::App& app, Globals& g);
+// complaint new|investigate|measure|reply|close|show|list, sweep.
+void register_complaint(CLI::App& app, Globals& g);
+// survey new|record|import|report.
+void register_survey(CLI::App& app, Globals& g);
+// report kpi|performance|complaints|monthly.
+void register_report(CLI::App& app, Globals& g);
+// info, duty set|who|list, handover.
+void register_duty(CLI::App& app, Globals& g);
+// sync, verify, hook install, conflicts, merge-driver.
+void register_sync(CLI::App& app, Globals& g);
+
+}  // namespace sdesk::cli

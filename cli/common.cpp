@@ -1,0 +1,75 @@
+#include "cli/common.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "lib/error.hpp"
+
+namespace sdesk::cli {
+
+Desk open_desk(const Globals& g) { return Desk::open(DeskOptions{g.dir, g.as}); }
+
+Format output_format(const Globals& g, std::initializer_list<Format> allowed) {
+  std::string f = g.json ? "json" : g.format.empty() ? "table" : g.format;
+  Format out = f == "table" ? Format::table
+               : f == "json" ? Format::json
+               : f == "csv"  ? Format::csv
+               : f == "md"   ? Format::md
+               : f == "html" ? Format::html
+                             : Format::table;
+  bool known = f == "table" || f == "json" || f == "csv" || f == "md" || f == "html";
+  bool ok = known && std::find(allowed.begin(), allowed.end(), out) != allowed.end();
+  if (!ok) usage_error("--format: '{}' is not offered by this command", f);
+  return out;
+}
+
+void emit(const Globals& g, const std::string& text) {
+  if (!g.output.empty()) {
+    std::ofstream out(g.output, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) internal_error("cannot write {}", g.output);
+    return;
+  }
+  std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+void emit_json(const Globals& g, const Json& doc) { emit(g, doc.dump(2) + "\n"); }
+
+void emit_rows(const Globals& g, const Table& t, const Json& json) {
+  switch (output_format(g, {Format::table, Format::json, Format::csv, Format::md})) {
+    case Format::json:
+      return emit_json(g, json);
+    case Format::csv:
+      return emit(g, render_csv(t));
+    case Format::md:
+      return emit(g, render_markdown(t));
+    default:
+      return emit(g, render_table(t, use_color()));
+  }
+}
+
+bool use_color() {
+  const char* nc = std::getenv("NO_COLOR");
+  return isatty(STDOUT_FILENO) && !(nc && *nc);
+}
+
+void warn(const std::string& text) { std::fprintf(stderr, "sdesk: warning: %s\n", text.c_str()); }
+
+void add_format_flags(CLI::App* cmd, Globals& g, bool output) {
+  cmd->add_option("--format", g.format, "output format")
+      ->check(CLI::IsMember({"table", "json", "csv", "md", "html"}));
+  cmd->add_flag("--json", g.json, "short for --format json");
+  if (output) cmd->add_option("-o,--output", g.output, "write to FILE instead of stdout");
+}
+
+}  // namespace sdesk::cli
+
+namespace sdesk::cli {
+
+void after_write(Desk&) {}
+
+}  // namespace sdesk::cli

@@ -1,0 +1,43 @@
+// What every command group shares: global options, opening the desk, choosing a format and
+// writing output.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "cli/render.hpp"
+#include "lib/desk.hpp"
+
+namespace sdesk::cli {
+
+// Options that every command takes.
+struct Globals {
+  std::string dir;              // -C DIR
+  std::string as;               // --as STAFF
+  std::string format = "";      // --format table|json|csv|md|html
+  bool json = false;            // --json
+  std::string output;           // -o FILE (reports)
+};
+
+// The output formats.
+enum class Format { table, json, csv, md, html };
+
+// Opens the desk named by the global options.
+Desk open_desk(const Globals& g);
+// The format asked for (table by default); exit 2 for a format this command does not offer.
+Format output_format(const Globals& g, std::initializer_list<Format> allowed = {Format::table, Format::json, Format::csv});
+// Writes text to stdout (or to -o FILE when given).
+void emit(const Globals& g, const std::string& text);
+// Writes one JSON document to stdout.
+void emit_json(const Globals& g, const Json& doc);
+// Writes rows as the chosen format: a table, CSV, Markdown, or the given JSON.
+void emit_rows(const Globals& g, const Table& t, const Json& json);
+// Whether stdout is a terminal and NO_COLOR is unset.
+bool use_color();
+// Warnings go to stderr as "sdesk: warning: ...".
+void warn(const std::string& text);
+// Adds --format/--json to a command (and -o when `output` is set).
+void add_format_flags(CLI::App* cmd, Globals& g, bool output = false);
+// Runs the desk's write-time duties after a command that wrote (complaint sweep).
+void after_write(Desk& desk);
+
+}  // namespace sdesk::cli

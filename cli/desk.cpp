@@ -1,0 +1,249 @@
+// init, staff, vendor, commit, workflow: setting a desk up and keeping it valid.
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "lib/error.hpp"
+#include "lib/validate.hpp"
+#include "lib/workflow.hpp"
+
+namespace sdesk::cli {
+
+namespace {
+
+struct InitOptions {
+  std::string dir;
+  std::string name;
+};
+
+struct StaffOptions {
+  std::string id, name, role, email, phone, skills;
+};
+
+struct VendorOptions {
+  std::string id, name, contact, hours, sla;
+};
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s + ",") {
+    if (c == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  return out;
+}
+
+const char* kGitattributes =
+    "# sdesk merges its objects event by event (see `sdesk merge-driver`).\n"
+    "tickets/**/*.yaml merge=sdesk\n"
+    "kb/*.yaml merge=sdesk\n"
+    "complaints/**/*.yaml merge=sdesk\n";
+
+void run_init(const InitOptions& o) {
+  Desk desk = Desk::create(o.dir, o.name);
+  std::vector<FileChange> files;
+  files.push_back({"desk.yaml", default_desk_yaml(o.name)});
+  files.push_back({".gitattributes", std::string(kGitattributes)});
+  for (const auto& [name, text] : embedded_schemas()) files.push_back({"schemas/" + name, text});
+  Staff author{"sdesk", "sdesk", "pm", "", "", {}, true};
+  if (auto n = desk.repo().config("user.name")) author.name = *n;
+  if (auto e = desk.repo().config("user.email")) author.email = *e;
+  desk.commit_as(author, files, "desk", "init", o.name.empty() ? "new desk" : o.name);
+  std::cout << "initialised desk in " << o.dir << "\n";
+}
+
+void run_staff_add(const Globals& g, const StaffOptions& o) {
+  check_short_id(o.id, "staff id");
+  Desk desk = open_desk(g);
+  auto lock = desk.lock();
+  bool first = desk.staff().empty();
+  if (first && o.role != "pm")
+    refuse("the first staff member of a desk must be the PM (--role pm)");
+  if (!first && desk.op().role != "pm") refuse("only the PM adds staff");
+  if (desk.staff().count(o.id)) refuse("staff member '{}' already exists", o.id);
+  Staff s{o.id, o.name, o.role, o.email, o.phone, split_list(o.skills), true};
+  desk.refuse_if_hand_edited(staff_path(o.id));
+  std::vector<FileChange> ch{{staff_path(o.id), emit_yaml(staff_json(s))}};
+  if (first) desk.commit_as(s, ch, o.id, "staff-add", o.name);
+  else desk.commit(ch, o.id, "staff-add", o.name);
+  std::cout << o.id << "\n";
+}
+
+Table staff_table(const std::map<std::string, Staff>& staff) {
+  Table t{{"ID", "NAME", "ROLE", "EMAIL", "PHONE", "SKILLS", "ACTIVE"}, {}, {}};
+  for (const auto& [id, s] : staff) {
+    std::string skills;
+    for (const auto& k : s.skills) skills += (skills.empty() ? "" : ",") + k;
+    t.rows.push_back({s.id, s.name, s.role, s.email, s.phone, skills, s.active ? "yes" : "no"});
+  }
+  return t;
+}
+
+void run_staff_list(const Globals& g) {
+  Desk desk = open_desk(g);
+  Json arr = Json::array();
+  for (const auto& [id, s] : desk.staff()) arr.push_back(staff_json(s));
+  emit_rows(g, staff_table(desk.staff()), arr);
+}
+
+void run_staff_show(const Globals& g, const std::string& id) {
+  Desk desk = open_desk(g);
+  const Staff& s = desk.staff_member(id);
+  if (output_format(g) == Format::json) return emit_json(g, staff_json(s));
+  std::map<std::string, Staff> one{{s.id, s}};
+  if (output_format(g) == Format::csv) return emit(g, render_csv(staff_table(one)));
+  std::string skills;
+  for (const auto& k : s.skills) skills += (skills.empty() ? "" : ", ") + k;
+  emit(g, render_fields({{"id", s.id}, {"name", s.name}, {"role", s.role}, {"email", s.email},
+                         {"phone", s.phone}, {"skills", skills}, {"active", s.active ? "yes" : "no"}}));
+}
+
+void run_staff_deactivate(const Globals& g, const std::string& id) {
+  Desk desk = open_desk(g);
+  auto lock = desk.lock();
+  if (desk.op().role != "pm") refuse("only the PM deactivates staff");
+  Staff s = desk.staff_member(id);
+  if (!s.active) refuse("staff member '{}' is already deactivated", id);
+  desk.refuse_if_hand_edited(staff_path(id));
+  s.active = false;
+  desk.commit({{staff_path(id), emit_yaml(staff_json(s))}}, id, "staff-deactivate", s.name);
+}
+
+void run_vendor_add(const Globals& g, const VendorOptions& o) {
+  check_short_id(o.id, "vendor id");
+  Desk desk = open_desk(g);
+  auto lock = desk.lock();
+  if (desk.op().role != "pm") refuse("only the PM adds vendors");
+  if (desk.vendors().count(o.id)) refuse("vendor '{}' already exists", o.id);
+  desk.refuse_if_hand_edited(vendor_path(o.id));
+  Vendor v{o.id, o.name, o.contact, o.hours, o.sla};
+  desk.commit({{vendor_path(o.id), emit_yaml(vendor_json(v))}}, o.id, "vendor-add", o.name);
+  std::cout << o.id << "\n";
+}
+
+Table vendor_table(const std::map<std::string, Vendor>& vendors) {
+  Table t{{"ID", "NAME", "CONTACT", "HOURS", "SLA"}, {}, {}};
+  for (const auto& [id, v] : vendors) t.rows.push_back({v.id, v.name, v.contact, v.hours, v.sla});
+  return t;
+}
+
+void run_vendor_list(const Globals& g) {
+  Desk desk = open_desk(g);
+  auto vendors = desk.vendors();
+  Json arr = Json::array();
+  for (const auto& [id, v] : vendors) arr.push_back(vendor_json(v));
+  emit_rows(g, vendor_table(vendors), arr);
+}
+
+void run_vendor_show(const Globals& g, const std::string& id) {
+  Desk desk = open_desk(g);
+  auto vendors = desk.vendors();
+  auto it = vendors.find(id);
+  if (it == vendors.end()) not_found("no vendor '{}'", id);
+  const Vendor& v = it->second;
+  if (output_format(g) == Format::json) return emit_json(g, vendor_json(v));
+  emit(g, render_fields({{"id", v.id}, {"name", v.name}, {"contact", v.contact},
+                         {"hours", v.hours}, {"sla", v.sla}}));
+}
+
+void run_commit(const Globals& g, const std::string& message) {
+  Desk desk = open_desk(g);
+  auto lock = desk.lock();
+  const Staff& op = desk.op();
+  auto paths = desk.hand_edits();
+  if (paths.empty()) {
+    std::cerr << "sdesk: nothing to commit: the work tree matches HEAD\n";
+    return;
+  }
+  TreePtr tree = desk.repo().head_tree();
+  std::vector<FileChange> changes;
+  std::vector<std::string> objects;
+  for (const auto& p : paths) {
+    auto f = desk.read(p);
+    auto old = desk.repo().read_at(tree.get(), p);
+    if (!f) {
+      if (p.rfind("tickets/", 0) == 0 || p.rfind("complaints/", 0) == 0 || p.rfind("kb/", 0) == 0)
+        refuse("{}: deleting a ticket, article or complaint is not allowed (cancel or retire it)", p);
+      changes.push_back({p, std::nullopt});
+    } else {
+      validate_file(p, f->text);
+      if (old) check_append_only(p, *old, f->text);
+      changes.push_back({p, f->text});
+    }
+    std::string obj = object_of_path(p);
+    if (!obj.empty()) objects.push_back(obj);
+  }
+  std::string first = objects.empty() ? "desk" : objects[0];
+  std::vector<std::string> also(objects.size() > 1 ? objects.begin() + 1 : objects.end(), objects.end());
+  desk.commit(changes, first, "edit",
+              message.empty() ? fmt::format("hand edits by {} ({} file{})", op.id, paths.size(),
+                                            paths.size() == 1 ? "" : "s")
+                              : message,
+              also);
+  for (const auto& p : paths) std::cout << p << "\n";
+}
+
+}  // namespace
+
+void register_desk(CLI::App& app, Globals& g) {
+  auto init_opts = std::make_shared<InitOptions>();
+  auto* init = app.add_subcommand("init", "create a new desk (a git repository) in DIR");
+  init->add_option("DIR", init_opts->dir, "directory for the new desk")->required();
+  init->add_option("--name", init_opts->name, "the desk's name");
+  init->callback([init_opts] { run_init(*init_opts); });
+
+  auto* staff = app.add_subcommand("staff", "the desk's people")->require_subcommand(1);
+  auto so = std::make_shared<StaffOptions>();
+  auto* add = staff->add_subcommand("add", "add a staff member (PM only)");
+  add->add_option("ID", so->id, "short id, e.g. zhangsan")->required();
+  add->add_option("--name", so->name, "display name")->required();
+  add->add_option("--role", so->role, "pm, l1 or l2")->required()->check(CLI::IsMember({"pm", "l1", "l2"}));
+  add->add_option("--email", so->email, "email (matched against git user.email)");
+  add->add_option("--phone", so->phone, "phone");
+  add->add_option("--skills", so->skills, "comma-separated skills");
+  add->callback([&g, so] { run_staff_add(g, *so); });
+  auto* list = staff->add_subcommand("list", "list staff");
+  add_format_flags(list, g);
+  list->callback([&g] { run_staff_list(g); });
+  auto sid = std::make_shared<std::string>();
+  auto* show = staff->add_subcommand("show", "show one staff member");
+  show->add_option("ID", *sid)->required();
+  add_format_flags(show, g);
+  show->callback([&g, sid] { run_staff_show(g, *sid); });
+  auto* deact = staff->add_subcommand("deactivate", "deactivate a staff member (PM only)");
+  deact->add_option("ID", *sid)->required();
+  deact->callback([&g, sid] { run_staff_deactivate(g, *sid); });
+
+  auto* vendor = app.add_subcommand("vendor", "outside vendors for escalation")->require_subcommand(1);
+  auto vo = std::make_shared<VendorOptions>();
+  auto* vadd = vendor->add_subcommand("add", "add a vendor (PM only)");
+  vadd->add_option("ID", vo->id)->required();
+  vadd->add_option("--name", vo->name)->required();
+  vadd->add_option("--contact", vo->contact);
+  vadd->add_option("--hours", vo->hours);
+  vadd->add_option("--sla", vo->sla, "contract SLA, as text");
+  vadd->callback([&g, vo] { run_vendor_add(g, *vo); });
+  auto* vlist = vendor->add_subcommand("list", "list vendors");
+  add_format_flags(vlist, g);
+  vlist->callback([&g] { run_vendor_list(g); });
+  auto* vshow = vendor->add_subcommand("show", "show one vendor");
+  vshow->add_option("ID", *sid)->required();
+  add_format_flags(vshow, g);
+  vshow->callback([&g, sid] { run_vendor_show(g, *sid); });
+
+  auto msg = std::make_shared<std::string>();
+  auto* commit = app.add_subcommand("commit", "validate hand edits in the work tree and commit them");
+  commit->add_option("-m,--message", *msg, "what the edit does");
+  commit->callback([&g, msg] { run_commit(g, *msg); });
+
+  auto wf = std::make_shared<std::string>("dot");
+  auto* workflow = app.add_subcommand("workflow", "print the ticket state machine");
+  workflow->add_option("--format", *wf, "dot or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
+  workflow->callback([wf] { std::cout << workflow_diagram(*wf); });
+}
+
+}  // namespace sdesk::cli

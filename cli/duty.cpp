@@ -1,0 +1,7 @@
+#include "cli/commands.hpp"
+
+namespace sdesk::cli {
+
+void register_duty(CLI::App&, Globals&) {}
+
+}  // namespace sdesk::cli

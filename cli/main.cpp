@@ -1,0 +1,89 @@
+// sdesk: argv -> one command group -> lib -> rendered output -> exit code.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "lib/error.hpp"
+
+namespace {
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// "did you mean" for an unknown command word, as ninja does.
+std::string suggestion(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word.empty() || word[0] == '-') continue;
+    std::string best;
+    size_t best_d = 3;
+    for (const auto* sub : app.get_subcommands({})) {
+      size_t d = edit_distance(word, sub->get_name());
+      if (d == 0) return "";
+      if (d < best_d) best_d = d, best = sub->get_name();
+    }
+    return best.empty() ? "" : "did you mean `sdesk " + best + "`?";
+  }
+  return "";
+}
+
+void print_error(const std::string& msg, const std::string& hint) {
+  std::fprintf(stderr, "sdesk: error: %s\n", msg.c_str());
+  if (!hint.empty()) std::fprintf(stderr, "hint: %s\n", hint.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace sdesk;
+  CLI::App app{"sdesk — a service desk (运维服务台) kept as YAML files in a git repository"};
+  app.name("sdesk");
+  app.require_subcommand(1);
+  app.fallthrough(true);
+  cli::Globals g;
+  app.add_option("-C", g.dir, "run on the desk at DIR");
+  app.add_option("--as", g.as, "act as this staff member");
+  app.set_version_flag("--version", std::string("sdesk 0.1.0"));
+  cli::register_desk(app, g);
+  cli::register_ticket(app, g);
+  cli::register_sla(app, g);
+  cli::register_kb(app, g);
+  cli::register_callback(app, g);
+  cli::register_complaint(app, g);
+  cli::register_survey(app, g);
+  cli::register_report(app, g);
+  cli::register_duty(app, g);
+  cli::register_sync(app, g);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    print_error(msg, msg.find("not expected") != std::string::npos ||
+                             msg.find("subcommand") != std::string::npos
+                         ? suggestion(app, argc, argv)
+                         : "see `sdesk --help`");
+    return 2;
+  } catch (const Error& e) {
+    print_error(e.what(), e.hint());
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    print_error(std::string("internal: ") + e.what(), "");
+    return 1;
+  }
+  return 0;
+}

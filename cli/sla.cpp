@@ -1,0 +1,7 @@
+#include "cli/commands.hpp"
+
+namespace sdesk::cli {
+
+void register_sla(CLI::App&, Globals&) {}
+
+}  // namespace sdesk::cli

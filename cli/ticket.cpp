@@ -1,0 +1,443 @@
+// Work orders (工单): intake, the lifecycle verbs, show, list and the audit log.
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "lib/error.hpp"
+#include "lib/history.hpp"
+#include "lib/text.hpp"
+#include "lib/scan.hpp"
+#include "lib/tickets.hpp"
+
+namespace sdesk::cli {
+
+namespace {
+
+struct NewOptions {
+  Intake in;
+  std::vector<std::string> env;
+};
+
+struct ListOptions {
+  std::string status, tier, assignee, priority, customer, since, until, sort = "id";
+  bool open = false, breached = false, at_risk = false;
+  int limit = 0;
+};
+
+struct ActOptions {
+  std::string id, staff, text, reason, done, to, solution, cause, kb, confirmed_by, parent,
+      assign;
+  bool customer = false;
+};
+
+std::string short_time(const std::string& iso, Zone zone) {
+  if (iso.empty()) return "";
+  return format_short(parse_time(iso, zone, "time"), zone);
+}
+
+void print_new_ticket(const Globals& g, Desk& desk, const Ticket& t) {
+  if (output_format(g) == Format::json) {
+    emit_json(g, ticket_json(t, compute_sla(t, desk.settings(), desk.now()), desk.zone()));
+    return;
+  }
+  std::cout << t.id << "\n";
+}
+
+void warn_sla(const SlaState& st) {
+  for (const auto& w : st.warnings) warn(w);
+}
+
+void run_new(const Globals& g, NewOptions o) {
+  Desk desk = open_desk(g);
+  for (const auto& kv : o.env) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) usage_error("--env: '{}' is not key=value", kv);
+    o.in.environment.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  Ticket t = create_ticket(desk, o.in);
+  warn_sla(compute_sla(t, desk.settings(), desk.now()));
+  after_write(desk);
+  print_new_ticket(g, desk, t);
+}
+
+std::string event_line(const Json& e, Zone zone) {
+  std::string a = e.value("action", "");
+  std::string detail;
+  auto s = [&](const char* k) { return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : ""; };
+  if (a == "new") detail = s("title");
+  else if (a == "assign") detail = "→ " + s("assignee");
+  else if (a == "note") detail = (e.value("customer", false) ? "[customer] " : "") + s("text");
+  else if (a == "pending") detail = s("reason") + ": " + s("text");
+  else if (a == "escalate") detail = "→ " + s("to") + (s("vendor").empty() ? "" : ":" + s("vendor")) + " · " + s("reason") + " · done: " + s("done");
+  else if (a == "de-escalate") detail = "→ " + s("to") + " · " + s("reason");
+  else if (a == "resolve") detail = s("solution");
+  else if (a == "close") detail = "confirmed by " + s("confirmed_by");
+  else if (a == "reopen" || a == "cancel") detail = s("reason");
+  else if (a == "link") detail = "parent " + s("parent");
+  else if (a == "kb") detail = "article " + s("article");
+  return fmt::format("{}  {:<8}  {:<11}  {}", short_time(s("at"), zone), s("by"), a, one_line(detail, 70));
+}
+
+void run_show(const Globals& g, const std::string& id) {
+  Desk desk = open_desk(g);
+  Ticket t = load_ticket(desk, id);
+  SlaState st = compute_sla(t, desk.settings(), desk.now());
+  warn_sla(st);
+  Format f = output_format(g);
+  if (f == Format::json) return emit_json(g, ticket_json(t, st, desk.zone()));
+  Zone z = desk.zone();
+  std::string env;
+  for (auto it = t.environment.begin(); it != t.environment.end(); ++it)
+    env += (env.empty() ? "" : ", ") + it.key() + "=" + cell(it.value());
+  auto due = [&](const std::optional<Time>& d, bool breached) {
+    if (!d) return std::string("—");
+    return format_short(*d, z) + (breached ? "  BREACHED" : "");
+  };
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"id", t.id},
+      {"title", t.title},
+      {"status", t.status + (t.pending_reason.empty() ? "" : " (" + t.pending_reason + ")")},
+      {"tier", t.tier + (t.vendor.empty() ? "" : " (" + t.vendor + ")")},
+      {"priority", t.priority + (t.major ? "  MAJOR" : "")},
+      {"customer", t.customer},
+      {"contact", t.contact},
+      {"need", t.need},
+      {"required by", short_time(t.required_by, z)},
+      {"environment", env},
+      {"channel", t.channel},
+      {"category", t.category},
+      {"owner", t.owner},
+      {"assignee", t.assignee},
+      {"created", short_time(t.created_at, z)},
+      {"response due", due(st.response_due, st.response_breached)},
+      {"resolve due", due(st.resolve_due, st.resolve_breached)},
+  };
+  if (!t.parent.empty()) fields.push_back({"parent", t.parent});
+  if (!t.kb.empty()) {
+    std::string kb;
+    for (const auto& k : t.kb) kb += (kb.empty() ? "" : ", ") + k;
+    fields.push_back({"kb", kb});
+  }
+  if (t.reopen_count) fields.push_back({"reopened", std::to_string(t.reopen_count)});
+  std::string out = render_fields(fields) + "\nevents:\n";
+  for (const auto& e : t.events) {
+    out += "  " + event_line(e, z);
+    auto bad = t.illegal.find(e.value("id", ""));
+    if (bad != t.illegal.end()) out += "  [CONFLICT: " + bad->second + "]";
+    out += "\n";
+  }
+  emit(g, out);
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s + ",") {
+    if (c == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  return out;
+}
+
+void run_list(const Globals& g, const ListOptions& o) {
+  Format f = output_format(g);
+  Desk desk = open_desk(g);
+  Zone z = desk.zone();
+  std::optional<Time> since, until;
+  if (!o.since.empty()) since = desk.parse(o.since, "--since");
+  if (!o.until.empty()) {
+    until = desk.parse(o.until, "--until");
+    if (o.until.size() == 10) *until += std::chrono::hours(24);
+  }
+  auto in = [](const std::string& list, const std::string& v) {
+    if (list.empty()) return true;
+    auto items = split(list);
+    return std::find(items.begin(), items.end(), v) != items.end();
+  };
+  struct Row {
+    Ticket t;
+    SlaState st;
+  };
+  std::vector<Row> rows;
+  for (auto& t : all_tickets(desk)) {
+    if (!in(o.status, t.status) || !in(o.tier, t.tier) || !in(o.assignee, t.assignee) ||
+        !in(o.priority, t.priority))
+      continue;
+    if (!o.customer.empty() && t.customer.find(o.customer) == std::string::npos) continue;
+    if (o.open && !is_open_status(t.status)) continue;
+    if (since || until) {
+      Time c = parse_time(t.created_at, z, "created_at");
+      if ((since && c < *since) || (until && c >= *until)) continue;
+    }
+    SlaState st = compute_sla(t, desk.settings(), desk.now());
+    if (o.breached && !(st.response_breached || st.resolve_breached)) continue;
+    if (o.at_risk && !st.at_risk) continue;
+    rows.push_back({std::move(t), std::move(st)});
+  }
+  const std::string& key = o.sort;
+  auto due_of = [](const Row& r) {
+    return r.st.due ? r.st.due->time_since_epoch().count() : std::numeric_limits<long long>::max();
+  };
+  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+    if (key == "priority") return a.t.priority < b.t.priority;
+    if (key == "status") return a.t.status < b.t.status;
+    if (key == "created" || key == "created_at") return a.t.created_at < b.t.created_at;
+    if (key == "due") return due_of(a) < due_of(b);
+    if (key == "assignee") return a.t.assignee < b.t.assignee;
+    if (key == "customer") return a.t.customer < b.t.customer;
+    return a.t.id < b.t.id;
+  });
+  if (o.limit > 0 && rows.size() > static_cast<size_t>(o.limit)) rows.resize(o.limit);
+  if (f == Format::json) {
+    Json arr = Json::array();
+    for (const auto& r : rows) arr.push_back(ticket_json(r.t, r.st, z, false));
+    return emit_json(g, arr);
+  }
+  Table t{{"ID", "PRI", "STATUS", "TIER", "ASSIGNEE", "CUSTOMER", "DUE", "TITLE"}, {}, {}};
+  for (const auto& r : rows) {
+    std::string due = r.st.due ? format_short(*r.st.due, z) : "";
+    if (r.st.response_breached || r.st.resolve_breached) due += " !";
+    else if (r.st.at_risk) due += " ~";
+    t.rows.push_back({r.t.id, r.t.priority, r.t.status, r.t.tier, r.t.assignee,
+                      truncate_width(r.t.customer, 16), due, truncate_width(r.t.title, 40)});
+  }
+  emit(g, f == Format::csv ? render_csv(t) : render_table(t, use_color()));
+}
+
+// Runs one lifecycle verb and prints the ticket's new status (or its JSON).
+void act(const Globals& g, const std::string& id, Json fields, const std::string& summary) {
+  Desk desk = open_desk(g);
+  Ticket t = act_on_ticket(desk, id, std::move(fields), summary);
+  after_write(desk);
+  if (output_format(g) == Format::json) {
+    emit_json(g, ticket_json(t, compute_sla(t, desk.settings(), desk.now()), desk.zone()));
+    return;
+  }
+  std::cout << t.id << " " << t.status << (t.assignee.empty() ? "" : " " + t.assignee) << "\n";
+}
+
+Json fields(const std::string& action) {
+  Json j = Json::object();
+  j["action"] = action;
+  return j;
+}
+
+void need_text(const std::string& v, const char* flag) {
+  if (v.empty()) refuse("missing required information: {}", flag);
+}
+
+void run_log(const Globals& g, const std::string& id_in) {
+  Desk desk = open_desk(g);
+  std::string id = id_in;
+  try {
+    id = resolve_ticket_id(desk, id_in);
+  } catch (const Error& e) {
+    if (e.code() == Exit::usage) throw;
+  }
+  auto entries = object_log(desk.repo(), id);
+  if (entries.empty()) not_found("no history for {}", id_in);
+  Json arr = Json::array();
+  Table t{{"WHEN", "WHO", "ACTION", "COMMIT", "SUBJECT"}, {}, {}};
+  for (const auto& e : entries) {
+    Json j = Json::object();
+    j["at"] = desk.stamp(e.when);
+    j["by"] = e.author;
+    j["email"] = e.email;
+    j["action"] = e.action;
+    j["commit"] = e.commit;
+    j["subject"] = e.subject;
+    arr.push_back(j);
+    t.rows.push_back({format_short(e.when, desk.zone()), e.author, e.action, e.commit.substr(0, 10), e.subject});
+  }
+  emit_rows(g, t, arr);
+}
+
+}  // namespace
+
+void register_ticket(CLI::App& app, Globals& g) {
+  auto no = std::make_shared<NewOptions>();
+  auto* n = app.add_subcommand("new", "record a request at intake; prints the new ID");
+  n->add_option("--title", no->in.title, "one-line summary");
+  n->add_option("--customer", no->in.customer, "who asks");
+  n->add_option("--contact", no->in.contact, "phone or email");
+  n->add_option("--channel", no->in.channel)->check(CLI::IsMember({"hotline", "email", "web", "walk-in", "monitoring"}));
+  n->add_option("--priority", no->in.priority)->check(CLI::IsMember({"P1", "P2", "P3", "P4"}));
+  n->add_option("--category", no->in.category);
+  n->add_option("--need", no->in.need, "what the customer needs");
+  n->add_option("--required-by", no->in.required_by, "by when (ISO 8601)");
+  n->add_option("--env", no->env, "environment key=value (repeatable)");
+  n->add_flag("--major", no->in.major, "a major incident");
+  add_format_flags(n, g);
+  n->callback([&g, no] { run_new(g, *no); });
+
+  auto id = std::make_shared<std::string>();
+  auto* show = app.add_subcommand("show", "a ticket with its events and SLA clocks");
+  show->add_option("ID", *id)->required();
+  add_format_flags(show, g);
+  show->callback([&g, id] { run_show(g, *id); });
+
+  auto lo = std::make_shared<ListOptions>();
+  auto* list = app.add_subcommand("list", "tickets, filtered");
+  list->add_option("--status", lo->status, "status (comma-separated)");
+  list->add_option("--tier", lo->tier);
+  list->add_option("--assignee", lo->assignee);
+  list->add_option("--priority", lo->priority);
+  list->add_option("--customer", lo->customer);
+  list->add_flag("--open", lo->open, "only open tickets");
+  list->add_flag("--breached", lo->breached, "only tickets past an SLA target");
+  list->add_flag("--at-risk", lo->at_risk, "only tickets at risk");
+  list->add_option("--since", lo->since, "created at or after");
+  list->add_option("--until", lo->until, "created before (a date includes that day)");
+  list->add_option("--sort", lo->sort)->check(CLI::IsMember({"id", "priority", "status", "created", "created_at", "due", "assignee", "customer"}));
+  list->add_option("--limit", lo->limit);
+  add_format_flags(list, g);
+  list->callback([&g, lo] { run_list(g, *lo); });
+
+  auto ao = std::make_shared<ActOptions>();
+  auto verb = [&](const char* name, const char* help) {
+    auto* c = app.add_subcommand(name, help);
+    c->add_option("ID", ao->id, "ticket ID or unique prefix")->required();
+    add_format_flags(c, g);
+    return c;
+  };
+  auto* assign = verb("assign", "assign a ticket (PM)");
+  assign->add_option("STAFF", ao->staff)->required();
+  assign->callback([&g, ao] {
+    Desk desk = open_desk(g);
+    desk.staff_member(ao->staff);
+    auto f = fields("assign");
+    f["assignee"] = ao->staff;
+    act(g, ao->id, f, "to " + ao->staff);
+  });
+  verb("take", "take an unassigned ticket of your tier")->callback([&g, ao] { act(g, ao->id, fields("take"), ""); });
+  verb("start", "start work (first response)")->callback([&g, ao] { act(g, ao->id, fields("start"), ""); });
+  auto* note = verb("note", "add a note; --customer for an update told to the customer");
+  note->add_option("TEXT", ao->text)->required();
+  note->add_flag("--customer", ao->customer);
+  note->callback([&g, ao] {
+    need_text(ao->text, "TEXT");
+    auto f = fields("note");
+    f["text"] = ao->text;
+    f["customer"] = ao->customer;
+    act(g, ao->id, f, ao->text);
+  });
+  auto* pending = verb("pending", "wait on the customer, a vendor or a third party");
+  pending->add_option("--reason", ao->reason)->required()->check(CLI::IsMember({"customer", "vendor", "third-party"}));
+  pending->add_option("TEXT", ao->text);
+  pending->callback([&g, ao] {
+    auto f = fields("pending");
+    f["reason"] = ao->reason;
+    f["text"] = ao->text;
+    act(g, ao->id, f, ao->reason);
+  });
+  verb("resume", "work again after a wait")->callback([&g, ao] { act(g, ao->id, fields("resume"), ""); });
+  auto* esc = verb("escalate", "hand over to l2 or a vendor with what was found and tried");
+  esc->add_option("--to", ao->to, "l2 or vendor:<vendor-id>")->required();
+  esc->add_option("--reason", ao->reason, "why it goes up");
+  esc->add_option("--done", ao->done, "what was found and tried");
+  esc->add_option("--assign", ao->assign, "l2 consultant to assign");
+  esc->callback([&g, ao] {
+    need_text(ao->reason, "--reason");
+    need_text(ao->done, "--done");
+    auto f = fields("escalate");
+    Desk desk = open_desk(g);
+    if (ao->to == "l2") {
+      f["to"] = "l2";
+      if (!ao->assign.empty()) {
+        const Staff& s = desk.staff_member(ao->assign);
+        if (s.role == "l1") refuse("{} is l1; an escalated ticket goes to l2 or the PM", s.id);
+        f["assignee"] = ao->assign;
+      }
+    } else if (ao->to.rfind("vendor:", 0) == 0) {
+      std::string v = ao->to.substr(7);
+      if (!desk.vendors().count(v)) not_found("no vendor '{}'", v);
+      f["to"] = "vendor";
+      f["vendor"] = v;
+    } else {
+      usage_error("--to: '{}' is not l2 or vendor:<vendor-id>", ao->to);
+    }
+    f["reason"] = ao->reason;
+    f["done"] = ao->done;
+    act(g, ao->id, f, "to " + ao->to);
+  });
+  auto* de = verb("de-escalate", "a fix comes back down to l1 or l2");
+  de->add_option("--to", ao->to)->required()->check(CLI::IsMember({"l1", "l2"}));
+  de->add_option("--reason", ao->reason);
+  de->callback([&g, ao] {
+    need_text(ao->reason, "--reason");
+    auto f = fields("de-escalate");
+    f["to"] = ao->to;
+    f["reason"] = ao->reason;
+    act(g, ao->id, f, "to " + ao->to);
+  });
+  auto* res = verb("resolve", "resolved, waiting for the customer to confirm");
+  res->add_option("--solution", ao->solution);
+  res->add_option("--cause", ao->cause);
+  res->add_option("--kb", ao->kb, "a knowledge-base article that solved it");
+  res->callback([&g, ao] {
+    need_text(ao->solution, "--solution");
+    auto f = fields("resolve");
+    f["solution"] = ao->solution;
+    if (!ao->cause.empty()) f["cause"] = ao->cause;
+    if (!ao->kb.empty()) {
+      Desk desk = open_desk(g);
+      std::string kb = ao->kb;
+      bool found = false;
+      desk.walk("kb", [&](const std::string& p, const git_oid&) {
+        auto name = p.substr(p.rfind('/') + 1);
+        if (name.rfind(kb, 0) == 0 && !found) kb = name.substr(0, name.size() - 5), found = true;
+      });
+      if (!found) not_found("no article {}", ao->kb);
+      f["kb"] = kb;
+    }
+    act(g, ao->id, f, ao->solution);
+  });
+  auto* close = verb("close", "close after the customer confirmed");
+  close->add_option("--confirmed-by", ao->confirmed_by, "who confirmed");
+  close->callback([&g, ao] {
+    need_text(ao->confirmed_by, "--confirmed-by");
+    auto f = fields("close");
+    f["confirmed_by"] = ao->confirmed_by;
+    act(g, ao->id, f, "confirmed by " + ao->confirmed_by);
+  });
+  auto* reopen = verb("reopen", "reopen a resolved or recently closed ticket");
+  reopen->add_option("--reason", ao->reason);
+  reopen->callback([&g, ao] {
+    need_text(ao->reason, "--reason");
+    auto f = fields("reopen");
+    f["reason"] = ao->reason;
+    act(g, ao->id, f, ao->reason);
+  });
+  auto* cancel = verb("cancel", "cancel an open ticket");
+  cancel->add_option("--reason", ao->reason);
+  cancel->callback([&g, ao] {
+    need_text(ao->reason, "--reason");
+    auto f = fields("cancel");
+    f["reason"] = ao->reason;
+    act(g, ao->id, f, ao->reason);
+  });
+  auto* link = verb("link", "tie a ticket to a major incident");
+  link->add_option("--parent", ao->parent)->required();
+  link->callback([&g, ao] {
+    Desk desk = open_desk(g);
+    std::string parent = resolve_ticket_id(desk, ao->parent);
+    if (parent == resolve_ticket_id(desk, ao->id)) refuse("a ticket cannot be its own parent");
+    auto f = fields("link");
+    f["parent"] = parent;
+    act(g, ao->id, f, "parent " + parent);
+  });
+
+  auto lid = std::make_shared<std::string>();
+  auto* log = app.add_subcommand("log", "an object's audit trail from git history");
+  log->add_option("ID", *lid)->required();
+  add_format_flags(log, g);
+  log->callback([&g, lid] { run_log(g, *lid); });
+}
+
+}  // namespace sdesk::cli

@@ -1,0 +1,237 @@
+#include "lib/desk.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "lib/error.hpp"
+#include "lib/text.hpp"
+
+namespace sdesk {
+
+namespace fs = std::filesystem;
+
+DeskLock::DeskLock(fs::path file) : file_(std::move(file)) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (true) {
+    int fd = ::open(file_.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+    if (fd >= 0) {
+      std::string pid = std::to_string(::getpid()) + "\n";
+      ssize_t ignored = ::write(fd, pid.data(), pid.size());
+      (void)ignored;
+      ::close(fd);
+      return;
+    }
+    if (errno != EEXIST) internal_error("cannot create {}: {}", file_.string(), strerror(errno));
+    long owner = 0;
+    {
+      std::ifstream in(file_);
+      in >> owner;
+    }
+    if (owner > 0 && ::kill(static_cast<pid_t>(owner), 0) != 0 && errno == ESRCH) {
+      std::error_code ec;
+      fs::remove(file_, ec);  // stale: its owner is gone
+      continue;
+    }
+    if (std::chrono::steady_clock::now() > deadline)
+      throw Error(Exit::conflict,
+                  fmt::format("another sdesk (pid {}) holds the desk lock {}", owner, file_.string()),
+                  "wait for it to finish; nothing was written");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+DeskLock::~DeskLock() {
+  std::error_code ec;
+  fs::remove(file_, ec);
+}
+
+Desk Desk::open(const DeskOptions& opts) {
+  fs::path dir = opts.dir;
+  if (dir.empty()) {
+    const char* env = std::getenv("SDESK_DIR");
+    dir = env && *env ? fs::path(env) : fs::current_path();
+  }
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) not_found("no desk at {}: no such directory", dir.string());
+  Desk d;
+  d.repo_ = std::make_unique<Repo>(Repo::discover(dir));
+  if (d.repo_->bare()) not_found("{} is a bare repository, not a desk with a work tree", dir.string());
+  d.as_ = opts.as;
+  if (d.as_.empty())
+    if (const char* env = std::getenv("SDESK_USER"); env && *env) d.as_ = env;
+  d.load();
+  return d;
+}
+
+Desk Desk::create(const fs::path& dir, const std::string& name) {
+  std::error_code ec;
+  if (fs::exists(dir / ".git", ec) || fs::exists(dir / "desk.yaml", ec))
+    refuse("{} is already a desk or a git repository", dir.string());
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
+    refuse("{} exists and is not empty", dir.string());
+  Desk d;
+  d.repo_ = std::make_unique<Repo>(Repo::init(dir));
+  d.now_ = sdesk::now();
+  d.settings_ = load_settings(default_desk_yaml(name));
+  d.ids_ = IdClock(d.repo_->gitdir());
+  return d;
+}
+
+void Desk::load() {
+  now_ = sdesk::now();
+  ids_ = IdClock(repo_->gitdir());
+  auto desk = read("desk.yaml");
+  if (!desk)
+    not_found("{} is a git repository but not a desk (no desk.yaml)", repo_->workdir().string());
+  settings_ = load_settings(desk->text);
+  reload_staff();
+}
+
+void Desk::reload_staff() {
+  staff_.clear();
+  walk("staff", [&](const std::string& path, const git_oid&) {
+    auto f = read(path);
+    if (!f) return;
+    Staff s = parse_staff(f->text, path);
+    staff_[s.id] = s;
+  });
+}
+
+const Staff& Desk::staff_member(const std::string& id) const {
+  auto it = staff_.find(id);
+  if (it == staff_.end()) not_found("no staff member '{}'", id);
+  return it->second;
+}
+
+std::map<std::string, Vendor> Desk::vendors() const {
+  std::map<std::string, Vendor> out;
+  walk("vendors", [&](const std::string& path, const git_oid&) {
+    auto f = read(path);
+    if (!f) return;
+    Vendor v = parse_vendor(f->text, path);
+    out[v.id] = v;
+  });
+  return out;
+}
+
+bool Desk::has_operator() const {
+  try {
+    op();
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+const Staff& Desk::op() const {
+  std::string id = as_;
+  if (id.empty()) {
+    auto email = repo_->config("user.email");
+    if (email)
+      for (const auto& [sid, s] : staff_)
+        if (!s.email.empty() && s.email == *email) id = sid;
+    if (id.empty())
+      throw Error(Exit::refused, "who is the operator? no --as, no SDESK_USER, and no staff email matches git's user.email",
+                  "pass --as STAFF-ID or set SDESK_USER");
+  }
+  auto it = staff_.find(id);
+  if (it == staff_.end()) refuse("unknown operator '{}': not a staff member of this desk", id);
+  if (!it->second.active) refuse("operator '{}' is deactivated", id);
+  return it->second;
+}
+
+std::unique_ptr<DeskLock> Desk::lock() {
+  return std::make_unique<DeskLock>(repo_->gitdir() / "sdesk.lock");
+}
+
+std::optional<DeskFile> Desk::read(const std::string& path) const {
+  TreePtr tree = repo_->head_tree();
+  auto blob = repo_->blob_at(tree.get(), path);
+  auto work = repo_->hash_workfile(path);
+  if (work && (!blob || !oid_eq(*work, *blob))) {
+    std::ifstream in(repo_->workdir() / path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return DeskFile{path, std::move(text), true};
+  }
+  if (!blob) return std::nullopt;
+  return DeskFile{path, repo_->blob_text(*blob), false};
+}
+
+void Desk::walk(const std::string& dir,
+                const std::function<void(const std::string&, const git_oid&)>& f) const {
+  TreePtr tree = repo_->head_tree();
+  repo_->walk(tree.get(), dir, f);
+}
+
+std::vector<std::string> Desk::hand_edits(const std::string& dir) const {
+  git_status_options o = GIT_STATUS_OPTIONS_INIT;
+  o.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+  o.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+            GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  std::string spec = dir.empty() ? "" : dir + "/";
+  char* specs[] = {spec.data()};
+  if (!dir.empty()) o.pathspec = {specs, 1};
+  git_status_list* list = nullptr;
+  git_check(git_status_list_new(&list, repo_->get(), &o), "status");
+  std::vector<std::string> out;
+  size_t n = git_status_list_entrycount(list);
+  for (size_t i = 0; i < n; ++i) {
+    const git_status_entry* e = git_status_byindex(list, i);
+    if (e->index_to_workdir && e->index_to_workdir->new_file.path) {
+      std::string p = e->index_to_workdir->new_file.path;
+      if (p.find(".sdesk-tmp") == std::string::npos) out.push_back(p);
+    }
+  }
+  git_status_list_free(list);
+  return out;
+}
+
+void Desk::refuse_if_hand_edited(const std::string& path) const {
+  TreePtr tree = repo_->head_tree();
+  auto blob = repo_->blob_at(tree.get(), path);
+  auto work = repo_->hash_workfile(path);
+  bool differs = work ? (!blob || !oid_eq(*work, *blob)) : blob.has_value();
+  if (differs)
+    throw Error(Exit::refused, fmt::format("{} has uncommitted hand edits", path),
+                "commit them with `sdesk commit` (or undo them with `git checkout -- FILE`) first");
+}
+
+std::string commit_message(const std::string& object, const std::string& action,
+                           const std::string& summary, const std::vector<std::string>& also) {
+  std::string m = object + ": " + action;
+  if (!summary.empty()) m += " — " + one_line(summary, 60);
+  m += "\n\nSdesk-Object: " + object + "\n";
+  for (const auto& o : also) m += "Sdesk-Object: " + o + "\n";
+  m += "Sdesk-Action: " + action + "\n";
+  return m;
+}
+
+git_oid Desk::commit(const std::vector<FileChange>& changes, const std::string& object,
+                     const std::string& action, const std::string& summary,
+                     const std::vector<std::string>& also) {
+  return commit_as(op(), changes, object, action, summary, also);
+}
+
+git_oid Desk::commit_as(const Staff& author, const std::vector<FileChange>& changes,
+                        const std::string& object, const std::string& action,
+                        const std::string& summary, const std::vector<std::string>& also) {
+  auto info = date::make_zoned(settings_.zone, now_).get_info();
+  Author a{author.name, author.email.empty() ? author.id + "@sdesk" : author.email, now_,
+           static_cast<int>(info.offset.count() / 60)};
+  return repo_->commit(changes, a, commit_message(object, action, summary, also));
+}
+
+std::string one_line(const std::string& text, size_t n) {
+  std::string s;
+  for (char c : text) s += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  return truncate_width(s, n);
+}
+
+}  // namespace sdesk

@@ -1,0 +1,126 @@
+// The open desk: repository, settings, staff, operator, clock, lock, and the one way to
+// write (one command = one commit with the contract's message and trailers).
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/git.hpp"
+#include "lib/ids.hpp"
+#include "lib/settings.hpp"
+#include "lib/staff.hpp"
+#include "lib/time.hpp"
+#include "lib/yaml.hpp"
+
+namespace sdesk {
+
+// How a command names its desk and operator (from -C, --as and the environment).
+struct DeskOptions {
+  std::string dir;       // -C DIR, else SDESK_DIR, else the current directory
+  std::string as;        // --as STAFF, else SDESK_USER, else by git user.email
+};
+
+// A desk file as read: HEAD's bytes, or the work tree's when a person edited it by hand.
+struct DeskFile {
+  std::string path;         // path inside the desk
+  std::string text;         // the bytes that count
+  bool hand_edited = false; // the work tree differs from HEAD
+};
+
+// Held while a command reads, changes and commits: .git/sdesk.lock with the owner's pid.
+class DeskLock {
+ public:
+  // Takes the lock, waiting briefly; exit 5 when another live sdesk holds it.
+  explicit DeskLock(std::filesystem::path file);
+  ~DeskLock();
+  DeskLock(const DeskLock&) = delete;
+  DeskLock& operator=(const DeskLock&) = delete;
+
+ private:
+  std::filesystem::path file_;
+};
+
+// An open desk and the operator acting on it.
+class Desk {
+ public:
+  // Opens the desk named by the options (discovery as git does); exit 3 when there is none.
+  static Desk open(const DeskOptions& opts);
+  // Creates a new desk at dir with default settings and a first commit; returns it.
+  static Desk create(const std::filesystem::path& dir, const std::string& name);
+
+  // The repository.
+  Repo& repo() { return *repo_; }
+  // The repository, read-only.
+  const Repo& repo() const { return *repo_; }
+  // The settings of desk.yaml.
+  const Settings& settings() const { return settings_; }
+  // The desk's zone.
+  Zone zone() const { return settings_.zone; }
+  // The current instant of the one clock.
+  Time now() const { return now_; }
+  // Formats an instant in the desk's zone (ISO 8601 with offset).
+  std::string stamp(Time t) const { return format_time(t, settings_.zone); }
+  // Parses a time typed by the operator, in the desk's zone when it has no offset.
+  Time parse(const std::string& text, const std::string& what) const {
+    return parse_time(text, settings_.zone, what);
+  }
+  // Every staff member, by id.
+  const std::map<std::string, Staff>& staff() const { return staff_; }
+  // One staff member; exit 3 naming the id when unknown.
+  const Staff& staff_member(const std::string& id) const;
+  // Every vendor, by id.
+  std::map<std::string, Vendor> vendors() const;
+  // The operator; exit 4 when it cannot be told or is not active staff.
+  const Staff& op() const;
+  // Whether an operator could be told (without throwing).
+  bool has_operator() const;
+  // The ID source of this clone.
+  IdClock& ids() { return ids_; }
+  // Takes the desk lock for a read-change-commit.
+  std::unique_ptr<DeskLock> lock();
+
+  // Reads a desk file: HEAD's version, or the work tree's if hand edited; nullopt if absent.
+  std::optional<DeskFile> read(const std::string& path) const;
+  // Calls f(path, blob id) for every file below dir in HEAD.
+  void walk(const std::string& dir,
+            const std::function<void(const std::string&, const git_oid&)>& f) const;
+  // The text of a blob.
+  std::string blob(const git_oid& id) const { return repo_->blob_text(id); }
+  // Paths of files below dir whose work tree copy differs from HEAD (hand edits).
+  std::vector<std::string> hand_edits(const std::string& dir = "") const;
+  // Refuses (exit 4) when a file to be written has uncommitted hand edits.
+  void refuse_if_hand_edited(const std::string& path) const;
+  // Writes the changes as one commit by the operator: "<object>: <action> — <summary>" with
+  // Sdesk-Object and Sdesk-Action trailers (more objects may be named in `also`).
+  git_oid commit(const std::vector<FileChange>& changes, const std::string& object,
+                 const std::string& action, const std::string& summary,
+                 const std::vector<std::string>& also = {});
+  // The same, authored by a given staff member (for the first PM on an empty desk).
+  git_oid commit_as(const Staff& author, const std::vector<FileChange>& changes,
+                    const std::string& object, const std::string& action,
+                    const std::string& summary, const std::vector<std::string>& also = {});
+  // Re-reads staff after a change to staff files.
+  void reload_staff();
+
+ private:
+  Desk() = default;
+  void load();
+  std::unique_ptr<Repo> repo_;
+  Settings settings_;
+  std::map<std::string, Staff> staff_;
+  std::string as_;
+  Time now_;
+  IdClock ids_{""};
+};
+
+// The commit message sdesk writes for an action on an object.
+std::string commit_message(const std::string& object, const std::string& action,
+                           const std::string& summary, const std::vector<std::string>& also);
+// Shortens text to at most n display columns with an ellipsis, on one line.
+std::string one_line(const std::string& text, size_t n);
+
+}  // namespace sdesk

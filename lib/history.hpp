@@ -1,0 +1,25 @@
+// The audit trail: commits that name an object in their Sdesk-Object trailer.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "lib/git.hpp"
+
+namespace sdesk {
+
+// One commit of an object's history.
+struct LogEntry {
+  std::string commit;   // full commit id
+  Time when;            // commit time
+  std::string author;   // author name
+  std::string email;    // author email
+  std::string action;   // Sdesk-Action trailer
+  std::string subject;  // first line of the message
+};
+
+// The trailers of a commit message, in order (key, value).
+std::vector<std::pair<std::string, std::string>> message_trailers(const std::string& message);
+// Commits reachable from HEAD whose Sdesk-Object trailer names id, newest first.
+std::vector<LogEntry> object_log(const Repo& repo, const std::string& id);
+
+}  // namespace sdesk

@@ -1,0 +1,80 @@
+#include "lib/ids.hpp"
+
+#include <fstream>
+#include <random>
+#include <regex>
+
+#include "lib/error.hpp"
+
+namespace sdesk {
+
+namespace fs = std::filesystem;
+static const char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+std::string base32(std::uint64_t v, int width) {
+  std::string s(width, '0');
+  for (int i = width - 1; i >= 0; --i) {
+    s[i] = kAlphabet[v % 32];
+    v /= 32;
+  }
+  return s;
+}
+
+IdClock::IdClock(fs::path gitdir) : file_(gitdir / "sdesk" / "clock") {}
+
+void IdClock::load() {
+  if (loaded_) return;
+  loaded_ = true;
+  std::ifstream in(file_);
+  if (in >> node_ >> last_ms_ >> last_s_) return;
+  std::random_device rd;
+  node_ = base32(rd() % 1024, 2);
+  last_ms_ = last_s_ = 0;
+}
+
+void IdClock::save() {
+  fs::create_directories(file_.parent_path());
+  fs::path tmp = file_;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << node_ << ' ' << last_ms_ << ' ' << last_s_ << '\n';
+    if (!out) internal_error("cannot write {}", file_.string());
+  }
+  fs::rename(tmp, file_);
+}
+
+std::string IdClock::object_id(const std::string& prefix, Time at) {
+  load();
+  std::int64_t s = std::max<std::int64_t>(at.time_since_epoch().count(), last_s_ + 1);
+  last_s_ = s;
+  save();
+  Time t{std::chrono::seconds(s)};
+  auto day = std::chrono::floor<date::days>(t);
+  date::year_month_day ymd{day};
+  auto month_start = date::sys_days(ymd.year() / ymd.month() / 1);
+  auto into = (t - month_start).count();
+  return fmt::format("{}-{:02}{:02}-{}{}", prefix, int(ymd.year()) % 100, unsigned(ymd.month()),
+                     base32(static_cast<std::uint64_t>(into), 5), node_);
+}
+
+std::string IdClock::event_id(Time at) {
+  load();
+  std::int64_t ms = std::max<std::int64_t>(at.time_since_epoch().count() * 1000, last_ms_ + 1);
+  last_ms_ = ms;
+  save();
+  return base32(static_cast<std::uint64_t>(ms), 9) + node_;
+}
+
+bool looks_like_object_id(const std::string& text) {
+  static const std::regex re(R"(^[A-Z]{1,3}-[0-9]{4}-[0-9A-Z]{7}$)");
+  return std::regex_match(text, re);
+}
+
+std::pair<std::string, std::string> id_year_month(const std::string& id) {
+  auto dash = id.find('-');
+  if (dash == std::string::npos || id.size() < dash + 5) return {"0000", "00"};
+  return {"20" + id.substr(dash + 1, 2), id.substr(dash + 3, 2)};
+}
+
+}  // namespace sdesk

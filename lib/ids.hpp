@@ -1,0 +1,42 @@
+// IDs that never collide between clones, sort by time and read well over the phone:
+// objects "T-2611-7QK4M3Z" (prefix, UTC year and month, seconds of the month, clone node),
+// events "1JQ8Z4K2M7A3Z" (milliseconds since 1970, clone node). A hybrid logical clock kept
+// in .git/sdesk/clock makes both strictly increasing within a clone.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "lib/time.hpp"
+
+namespace sdesk {
+
+// Crockford base32 of v, zero-padded to width characters (no I, L, O, U).
+std::string base32(std::uint64_t v, int width);
+
+// The per-clone ID source; state lives in a file under the git directory.
+class IdClock {
+ public:
+  // Uses the clock file under gitdir (created on first use, with a random clone node).
+  explicit IdClock(std::filesystem::path gitdir);
+  // A new object ID with this prefix for an object created at `at`.
+  std::string object_id(const std::string& prefix, Time at);
+  // A new event ID for an event made at `at`.
+  std::string event_id(Time at);
+
+ private:
+  void load();
+  void save();
+  std::filesystem::path file_;
+  std::string node_;
+  std::int64_t last_ms_ = 0;
+  std::int64_t last_s_ = 0;
+  bool loaded_ = false;
+};
+
+// Whether text is a well-formed object ID of some prefix (T-2611-7QK4M3Z).
+bool looks_like_object_id(const std::string& text);
+// The year and month directory parts of an object ID ("2026", "11"), from its YYMM.
+std::pair<std::string, std::string> id_year_month(const std::string& id);
+
+}  // namespace sdesk

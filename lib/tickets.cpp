@@ -1,0 +1,166 @@
+#include "lib/tickets.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "lib/error.hpp"
+#include "lib/scan.hpp"
+#include "lib/workflow.hpp"
+
+namespace sdesk {
+
+namespace {
+Json base_event(Desk& desk, const std::string& action) {
+  Json e = Json::object();
+  e["id"] = desk.ids().event_id(desk.now());
+  e["at"] = desk.stamp(desk.now());
+  e["by"] = desk.op().id;
+  e["action"] = action;
+  return e;
+}
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+}  // namespace
+
+Ticket create_ticket(Desk& desk, const Intake& in) {
+  const Staff& op = desk.op();
+  const Settings& s = desk.settings();
+  if (in.title.empty()) refuse("missing required field: title");
+  if (in.channel.empty()) refuse("missing required field: channel");
+  if (in.priority.empty()) refuse("missing required field: priority");
+  auto required = [&](const std::string& field, bool present) {
+    if (!present && !s.optional_intake.count(field))
+      throw Error(Exit::refused, fmt::format("missing required intake field: {}", field),
+                  fmt::format("record it with --{} (the desk's intake norm requires it)",
+                              field == "required_by" ? "required-by"
+                              : field == "environment" ? "env key=value"
+                                                       : field));
+  };
+  for (const auto& f : intake_fields()) {
+    bool present = f == "customer"      ? !in.customer.empty()
+                   : f == "contact"     ? !in.contact.empty()
+                   : f == "need"        ? !in.need.empty()
+                   : f == "required_by" ? !in.required_by.empty()
+                                        : !in.environment.empty();
+    required(f, present);
+  }
+  auto lock = desk.lock();
+  Json e = base_event(desk, "new");
+  e["title"] = in.title;
+  e["priority"] = in.priority;
+  if (!in.category.empty()) e["category"] = in.category;
+  e["channel"] = in.channel;
+  e["major"] = in.major;
+  if (!in.customer.empty()) e["customer"] = in.customer;
+  if (!in.contact.empty()) e["contact"] = in.contact;
+  if (!in.need.empty()) e["need"] = in.need;
+  if (!in.required_by.empty())
+    e["required_by"] = desk.stamp(desk.parse(in.required_by, "--required-by"));
+  Json env = Json::object();
+  for (const auto& [k, v] : in.environment) env[k] = v;
+  if (!env.empty()) e["environment"] = env;
+  Ticket probe;
+  std::string why = why_forbidden(s, op, probe, e);
+  if (!why.empty()) refuse("{}", why);
+  TreePtr tree = desk.repo().head_tree();
+  std::string id;
+  do {
+    id = desk.ids().object_id("T", desk.now());
+  } while (desk.repo().blob_at(tree.get(), ticket_path(id)));
+  Ticket t = fold_ticket(id, {e});
+  desk.commit({{ticket_path(id), ticket_yaml(t)}}, id, "new", in.title);
+  return t;
+}
+
+std::string resolve_ticket_id(const Desk& desk, const std::string& prefix_in) {
+  std::string prefix = upper(prefix_in);
+  if (prefix.empty()) usage_error("a ticket ID is required");
+  if (prefix.find("..") != std::string::npos || prefix.find('/') != std::string::npos)
+    usage_error("'{}' is not a ticket ID", prefix_in);
+  if (looks_like_object_id(prefix)) {
+    TreePtr tree = desk.repo().head_tree();
+    if (desk.repo().blob_at(tree.get(), ticket_path(prefix))) return prefix;
+  }
+  std::vector<std::string> matches;
+  for (const auto& tid : ticket_ids(desk))
+    if (tid.rfind(prefix, 0) == 0) matches.push_back(tid);
+  std::sort(matches.begin(), matches.end());
+  matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
+  if (matches.empty()) not_found("no ticket {}", prefix_in);
+  if (matches.size() > 1) {
+    std::string list;
+    for (size_t i = 0; i < matches.size() && i < 10; ++i) list += (i ? ", " : "") + matches[i];
+    throw Error(Exit::usage, fmt::format("ticket prefix '{}' is ambiguous: {}{}", prefix_in, list,
+                                         matches.size() > 10 ? ", …" : ""));
+  }
+  return matches[0];
+}
+
+Ticket load_ticket(const Desk& desk, const std::string& prefix) {
+  std::string id = resolve_ticket_id(desk, prefix);
+  auto f = desk.read(ticket_path(id));
+  if (!f) not_found("no ticket {}", prefix);
+  return parse_ticket(f->text, f->path);
+}
+
+Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields,
+                     const std::string& summary) {
+  const Staff& op = desk.op();
+  auto lock = desk.lock();
+  std::string id = resolve_ticket_id(desk, prefix);
+  std::string path = ticket_path(id);
+  desk.refuse_if_hand_edited(path);
+  Ticket t = load_ticket(desk, id);
+  std::string action = fields["action"].get<std::string>();
+  Json e = base_event(desk, action);
+  for (auto it = fields.begin(); it != fields.end(); ++it)
+    if (it.key() != "action") e[it.key()] = it.value();
+  std::string why = why_forbidden(desk.settings(), op, t, e);
+  if (!why.empty()) refuse("{}", why);
+  why = why_illegal(t, e);
+  if (!why.empty()) refuse("{}: {}", id, why);
+  if (action == "reopen" && t.status == "closed") {
+    Time closed = desk.parse(t.closed_at, "closed_at");
+    auto window = std::chrono::minutes(wall_minutes(desk.settings().reopen_window));
+    if (desk.now() > closed + window)
+      refuse("{}: closed at {}, past the reopen window of {}", id, t.closed_at,
+             format_duration(desk.settings().reopen_window));
+  }
+  std::vector<Json> events = t.events;
+  events.push_back(e);
+  Ticket next = fold_ticket(id, std::move(events));
+  if (next.illegal.count(e["id"].get<std::string>()))
+    refuse("{}: {}", id, next.illegal[e["id"].get<std::string>()]);
+  desk.commit({{path, ticket_yaml(next)}}, id, action, summary);
+  return next;
+}
+
+}  // namespace sdesk
+
+namespace sdesk {
+
+Json ticket_json(const Ticket& t, const SlaState& sla, Zone zone, bool with_events) {
+  Json file = ticket_file_json(t);
+  Json j = Json::object();
+  for (auto it = file.begin(); it != file.end(); ++it) {
+    if (it.key() == "kb") j["sla"] = sla_json(sla, zone);
+    if (it.key() == "events") {
+      if (!with_events) continue;
+      Json events = Json::array();
+      for (auto e : it.value()) {
+        auto bad = t.illegal.find(e.value("id", ""));
+        if (bad != t.illegal.end()) e["illegal"] = bad->second;
+        events.push_back(e);
+      }
+      j["events"] = events;
+      continue;
+    }
+    j[it.key()] = it.value();
+  }
+  return j;
+}
+
+}  // namespace sdesk

@@ -1,0 +1,81 @@
+#include "lib/validate.hpp"
+
+#include <map>
+
+#include "lib/error.hpp"
+#include "lib/settings.hpp"
+#include "lib/staff.hpp"
+#include "lib/ticket.hpp"
+#include "lib/yaml.hpp"
+
+namespace sdesk {
+
+namespace {
+bool starts(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
+bool yaml_file(const std::string& s) {
+  return s.size() > 5 && s.compare(s.size() - 5, 5, ".yaml") == 0;
+}
+}  // namespace
+
+std::string object_of_path(const std::string& path) {
+  if (path == "desk.yaml") return "desk";
+  if (!yaml_file(path)) return "";
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return "";
+  return path.substr(slash + 1, path.size() - slash - 6);
+}
+
+void validate_file(const std::string& path, const std::string& text) {
+  if (path == "desk.yaml") {
+    load_settings(text);
+    return;
+  }
+  if (!yaml_file(path)) return;
+  std::string stem = object_of_path(path);
+  if (starts(path, "staff/")) {
+    Staff s = parse_staff(text, path);
+    if (s.id != stem) refuse("{}: id: '{}' does not match the file name", path, s.id);
+  } else if (starts(path, "vendors/")) {
+    Vendor v = parse_vendor(text, path);
+    if (v.id != stem) refuse("{}: id: '{}' does not match the file name", path, v.id);
+  } else if (starts(path, "tickets/")) {
+    Ticket t = parse_ticket(text, path);
+    if (t.id != stem) refuse("{}: id: '{}' does not match the file name", path, t.id);
+    if (ticket_path(t.id) != path) refuse("{}: the file is not where its ID puts it ({})", path, ticket_path(t.id));
+  } else {
+    for (const auto& [prefix, schema] : std::map<std::string, std::string>{
+             {"kb/", "kb"}, {"complaints/", "complaint"}, {"duty/", "duty"},
+             {"handovers/", "handover"}}) {
+      if (!starts(path, prefix.c_str())) continue;
+      if (!embedded_schemas().count(schema + ".schema.json")) return;
+      validate_schema(parse_yaml(text, path), schema);
+      return;
+    }
+    if (starts(path, "surveys/")) {
+      std::string schema = path.size() >= 14 && path.compare(path.size() - 14, 14, "/campaign.yaml") == 0
+                               ? "survey-campaign"
+                               : "survey-response";
+      if (embedded_schemas().count(schema + ".schema.json"))
+        validate_schema(parse_yaml(text, path), schema);
+    }
+  }
+}
+
+void check_append_only(const std::string& path, const std::string& old_text,
+                       const std::string& new_text) {
+  if (!yaml_file(path)) return;
+  Parsed before = parse_yaml(old_text, path);
+  Parsed after = parse_yaml(new_text, path);
+  if (!before.doc.is_object() || !before.doc.contains("events")) return;
+  std::map<std::string, Json> now;
+  if (after.doc.is_object() && after.doc.contains("events") && after.doc["events"].is_array())
+    for (const auto& e : after.doc["events"]) now[e.value("id", "")] = e;
+  for (const auto& e : before.doc["events"]) {
+    std::string id = e.value("id", "");
+    auto it = now.find(id);
+    if (it == now.end()) refuse("{}: events: event {} was removed (events are append-only)", path, id);
+    if (it->second != e) refuse("{}: events: event {} was altered (events are append-only)", path, id);
+  }
+}
+
+}  // namespace sdesk

@@ -1,0 +1,17 @@
+// Validation of any desk file by its path, for hand edits, `sdesk commit` and `sdesk verify`.
+#pragma once
+#include <optional>
+#include <string>
+
+namespace sdesk {
+
+// Validates a desk file's text by the kind its path names (desk.yaml, staff/, tickets/, …);
+// exit 4 naming file, line and field. Files that are not sdesk objects pass.
+void validate_file(const std::string& path, const std::string& text);
+// Refuses (exit 4) a new version of a file whose `events` drops or alters an event of the old.
+void check_append_only(const std::string& path, const std::string& old_text,
+                       const std::string& new_text);
+// The object ID a desk path holds (file stem), or "" for files that are not objects.
+std::string object_of_path(const std::string& path);
+
+}  // namespace sdesk

@@ -1,0 +1,11 @@
+# Writes a C++ file holding every schemas/*.json as a string, keyed by file name.
+file(GLOB files ${DIR}/*.json)
+list(SORT files)
+set(body "#include <map>\n#include <string>\nnamespace sdesk {\nconst std::map<std::string, std::string>& embedded_schemas() {\n  static const std::map<std::string, std::string> m = {\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} text)
+  string(APPEND body "    {\"${name}\", R\"SDESKSCHEMA(${text})SDESKSCHEMA\"},\n")
+endforeach()
+string(APPEND body "  };\n  return m;\n}\n}  // namespace sdesk\n")
+file(WRITE ${OUT} "${body}")
