@@ -24,7 +24,9 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-nlohmann::json Run::json() const { return nlohmann::json::parse(out); }
+nlohmann::json Run::json() const {
+  return nlohmann::json::parse(out);
+}
 
 std::string Run::line() const {
   std::string s = out;
@@ -45,19 +47,26 @@ static std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-Run sh(const fs::path& dir, const std::string& command, const std::map<std::string, std::string>& env) {
+Run sh(const fs::path& dir, const std::string& command,
+       const std::map<std::string, std::string>& env) {
   TempDir tmp;
   std::string vars;
   for (const auto& [k, v] : env) vars += k + "=" + q(v) + " ";
-  std::string full = "cd " + q(dir.string()) + " && env " + vars + "GIT_CONFIG_NOSYSTEM=1 HOME=" +
-                     q(tmp.path().string()) + " NO_COLOR=1 " + command + " </dev/null >" +
-                     q((tmp.path() / "out").string()) + " 2>" + q((tmp.path() / "err").string());
+  std::string full = "cd " + q(dir.string()) + " && env " + vars +
+                     "GIT_CONFIG_NOSYSTEM=1 HOME=" + q(tmp.path().string()) + " NO_COLOR=1 " +
+                     command + " </dev/null >" + q((tmp.path() / "out").string()) + " 2>" +
+                     q((tmp.path() / "err").string());
   int status = std::system(full.c_str());
   Run r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = slurp(tmp.path() / "out");
   r.err = slurp(tmp.path() / "err");
   return r;
+}
+
+Run run_sdesk(const fs::path& dir, const std::string& args,
+              const std::map<std::string, std::string>& env) {
+  return sh(dir, std::string(SDESK_BINARY) + " " + args, env);
 }
 
 TestDesk::TestDesk(const std::string& now, bool with_staff) : now_(now) {
@@ -83,9 +92,13 @@ Run TestDesk::sdesk(const std::string& args, const std::string& as) const {
   return sh(dir(), std::string(SDESK_BINARY) + " " + args, env);
 }
 
-Run TestDesk::git(const std::string& args) const { return sh(dir(), "git " + args); }
+Run TestDesk::git(const std::string& args) const {
+  return sh(dir(), "git " + args);
+}
 
-int TestDesk::commits() const { return std::stoi(git("rev-list --count HEAD").line()); }
+int TestDesk::commits() const {
+  return std::stoi(git("rev-list --count HEAD").line());
+}
 
 bool TestDesk::clean() const {
   Run r = git("status --porcelain");
@@ -95,7 +108,8 @@ bool TestDesk::clean() const {
 std::string TestDesk::new_ticket(const std::string& priority, const std::string& title) const {
   Run r = sdesk("new --title " + q(title) +
                     " --customer 财务部 --contact 13800000000 --channel hotline --priority " +
-                    priority + " --need " + q("恢复打印") + " --required-by 2026-12-31 --env os=Windows11",
+                    priority + " --need " + q("恢复打印") +
+                    " --required-by 2026-12-31 --env os=Windows11",
                 "l1a");
   if (r.code != 0) throw std::runtime_error("new failed: " + r.err);
   return r.line();

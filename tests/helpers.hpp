@@ -34,6 +34,9 @@ struct Run {
 // Runs a shell command line in dir with extra environment variables; stdin is empty.
 Run sh(const std::filesystem::path& dir, const std::string& command,
        const std::map<std::string, std::string>& env = {});
+// Runs the built sdesk with args in dir (no SDESK_NOW or SDESK_USER unless given in env).
+Run run_sdesk(const std::filesystem::path& dir, const std::string& args,
+              const std::map<std::string, std::string>& env = {});
 // Quotes one argument for the shell.
 std::string q(const std::string& arg);
 
@@ -54,7 +57,8 @@ class TestDesk {
   // Whether `git status --porcelain` is empty.
   bool clean() const;
   // Creates a complete ticket as l1a and returns its ID.
-  std::string new_ticket(const std::string& priority = "P3", const std::string& title = "打印机脱机") const;
+  std::string new_ticket(const std::string& priority = "P3",
+                         const std::string& title = "打印机脱机") const;
   // The desk directory.
   const std::filesystem::path& dir() const { return dir_.path(); }
 
