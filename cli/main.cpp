@@ -31,9 +31,9 @@ std::string suggestion(const CLI::App& app, int argc, char** argv) {
       if (d == 0) return "";
       if (d < best_d) best_d = d, best = sub->get_name();
     }
-    return best.empty() ? "" : "did you mean `sdesk " + best + "`?";
+    if (!best.empty()) return "did you mean `sdesk " + best + "`?";
   }
-  return "";
+  return "see `sdesk --help`";
 }
 
 void print_error(const std::string& msg, const std::string& hint) {
