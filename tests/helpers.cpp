@@ -1,5 +1,6 @@
 #include "tests/helpers.hpp"
 
+#include <doctest/doctest.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -84,6 +85,11 @@ TestDesk::TestDesk(const std::string& now, bool with_staff) : now_(now) {
     Run s = sdesk(cmd);
     if (s.code != 0) throw std::runtime_error(std::string(cmd) + ": " + s.err);
   }
+}
+
+TestDesk::~TestDesk() {
+  Run r = git("fsck --no-progress --strict");
+  CHECK_MESSAGE(r.code == 0, "git fsck failed on a test desk: " << r.err);
 }
 
 Run TestDesk::sdesk(const std::string& args, const std::string& as) const {

@@ -46,6 +46,8 @@ class TestDesk {
  public:
   // Makes the desk (init + staff + vendor) at now.
   explicit TestDesk(const std::string& now = "2026-03-02T09:00:00+08:00", bool with_staff = true);
+  // Checks that `git fsck` passes on the desk before it is removed.
+  ~TestDesk();
   // Runs `sdesk ARGS` in the desk as `as` (empty: no --as) at the current SDESK_NOW.
   Run sdesk(const std::string& args, const std::string& as = "pm1") const;
   // Runs `git ARGS` in the desk.
