@@ -23,20 +23,6 @@ struct VendorOptions {
   std::string id, name, contact, hours, sla;
 };
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s + ",") {
-    if (c == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  return out;
-}
-
 const char* kGitattributes =
     "# sdesk merges its objects event by event (see `sdesk merge-driver`).\n"
     "tickets/**/*.yaml merge=sdesk\n"
@@ -65,7 +51,7 @@ void run_staff_add(const Globals& g, const StaffOptions& o) {
     refuse("the first staff member of a desk must be the PM (--role pm)");
   if (!first && desk.op().role != "pm") refuse("only the PM adds staff");
   if (desk.staff().count(o.id)) refuse("staff member '{}' already exists", o.id);
-  Staff s{o.id, o.name, o.role, o.email, o.phone, split_list(o.skills), true};
+  Staff s{o.id, o.name, o.role, o.email, o.phone, split_commas(o.skills), true};
   desk.refuse_if_hand_edited(staff_path(o.id));
   std::vector<FileChange> ch{{staff_path(o.id), emit_yaml(staff_json(s))}};
   if (first) desk.commit_as(s, ch, o.id, "staff-add", o.name);

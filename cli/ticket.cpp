@@ -49,8 +49,67 @@ void warn_sla(const SlaState& st) {
   for (const auto& w : st.warnings) warn(w);
 }
 
+// Whether `sdesk new` was given no intake flag at all.
+bool no_intake_flags(const NewOptions& o) {
+  const Intake& i = o.in;
+  return i.title.empty() && i.customer.empty() && i.contact.empty() && i.channel.empty() &&
+         i.priority.empty() && i.category.empty() && i.need.empty() && i.required_by.empty() &&
+         o.env.empty() && !i.major;
+}
+
+// Asks for one intake field on the terminal (prompt on stderr); empty answers keep `dflt`.
+std::string ask(const std::string& label, const std::string& dflt, bool required,
+                const std::vector<std::string>& choices = {}) {
+  for (;;) {
+    std::cerr << label << (dflt.empty() ? "" : " [" + dflt + "]") << ": " << std::flush;
+    std::string line;
+    if (!std::getline(std::cin, line)) usage_error("intake cancelled at '{}'", label);
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.erase(0, 1);
+    if (line.empty()) line = dflt;
+    if (line.empty() && required) {
+      std::cerr << "  " << label << " is required by the intake norm\n";
+      continue;
+    }
+    if (!line.empty() && !choices.empty() &&
+        std::find(choices.begin(), choices.end(), line) == choices.end()) {
+      std::string all;
+      for (const auto& c : choices) all += (all.empty() ? "" : ", ") + c;
+      std::cerr << "  one of: " << all << "\n";
+      continue;
+    }
+    return line;
+  }
+}
+
+// The interactive intake: the desk's phone script, then each field in the norm's order.
+void prompt_intake(const Settings& s, NewOptions& o) {
+  if (!s.phone_script.empty()) std::cerr << "话术 / phone script: " << s.phone_script << "\n";
+  auto req = [&](const char* f) { return !s.optional_intake.count(f); };
+  o.in.title = ask("title (摘要)", "", true);
+  o.in.customer = ask("customer (客户)", "", req("customer"));
+  o.in.contact = ask("contact (联系方式)", "", req("contact"));
+  o.in.need = ask("need (需求)", "", req("need"));
+  o.in.required_by = ask("required_by (要求完成时间, YYYY-MM-DD HH:MM)", "", req("required_by"));
+  std::string env = ask("environment (环境, key=value, …)", "", req("environment"));
+  std::string kv;
+  for (char c : env + ",") {
+    if (c != ',') {
+      if (c != ' ' || !kv.empty()) kv += c;
+      continue;
+    }
+    if (!kv.empty()) o.env.push_back(kv);
+    kv.clear();
+  }
+  o.in.channel = ask("channel (渠道)", "hotline", true,
+                     {"hotline", "email", "web", "walk-in", "monitoring"});
+  o.in.priority = ask("priority (优先级)", "P3", true, {"P1", "P2", "P3", "P4"});
+  o.in.category = ask("category (分类)", "", false);
+}
+
 void run_new(const Globals& g, NewOptions o) {
   Desk desk = open_desk(g);
+  if (no_intake_flags(o) && isatty(STDIN_FILENO)) prompt_intake(desk.settings(), o);
   for (const auto& kv : o.env) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) usage_error("--env: '{}' is not key=value", kv);
@@ -131,20 +190,6 @@ void run_show(const Globals& g, const std::string& id) {
   emit(g, out);
 }
 
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s + ",") {
-    if (c == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  return out;
-}
-
 void run_list(const Globals& g, const ListOptions& o) {
   Format f = output_format(g);
   Desk desk = open_desk(g);
@@ -157,7 +202,7 @@ void run_list(const Globals& g, const ListOptions& o) {
   }
   auto in = [](const std::string& list, const std::string& v) {
     if (list.empty()) return true;
-    auto items = split(list);
+    auto items = split_commas(list);
     return std::find(items.begin(), items.end(), v) != items.end();
   };
   struct Row {
