@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "lib/error.hpp"
+#include "lib/merge.hpp"
 #include "lib/text.hpp"
 
 namespace sdesk {
@@ -63,6 +64,10 @@ Desk Desk::open(const DeskOptions& opts) {
   Desk d;
   d.repo_ = std::make_unique<Repo>(Repo::discover(dir));
   if (d.repo_->bare()) not_found("{} is a bare repository, not a desk with a work tree", dir.string());
+  try {
+    ensure_merge_driver(*d.repo_);  // a plain `git clone` merges event by event from now on
+  } catch (const Error&) {
+  }
   d.as_ = opts.as;
   if (d.as_.empty())
     if (const char* env = std::getenv("SDESK_USER"); env && *env) d.as_ = env;
@@ -78,6 +83,7 @@ Desk Desk::create(const fs::path& dir, const std::string& name) {
     refuse("{} exists and is not empty", dir.string());
   Desk d;
   d.repo_ = std::make_unique<Repo>(Repo::init(dir));
+  ensure_merge_driver(*d.repo_);
   d.now_ = sdesk::now();
   d.settings_ = load_settings(default_desk_yaml(name));
   d.ids_ = IdClock(d.repo_->gitdir());

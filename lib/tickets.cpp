@@ -89,6 +89,11 @@ std::string resolve_ticket_id(const Desk& desk, const std::string& prefix_in) {
     if (tid.rfind(prefix, 0) == 0) matches.push_back(tid);
   std::sort(matches.begin(), matches.end());
   matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
+  if (matches.empty())  // a former ID, renamed when two clones made the same one
+    for (const auto& t : all_tickets(desk))
+      for (const auto& a : t.aliases)
+        if (a.rfind(prefix, 0) == 0 && std::find(matches.begin(), matches.end(), t.id) == matches.end())
+          matches.push_back(t.id);
   if (matches.empty()) not_found("no ticket {}", prefix_in);
   if (matches.size() > 1) {
     std::string list;

@@ -31,6 +31,8 @@ const std::vector<Transition>& transitions() {
       {"cancel", kOpen, "cancelled", "with a reason"},
       {"link", {"*"}, "", "to a major incident"},
       {"kb", {"*"}, "", "article linked"},
+      {"alias", {"*"}, "", "renamed at merge: the old ID stays an alias"},
+      {"conflict", {"*"}, "", "a merge made an event no longer apply"},
   };
   return t;
 }
@@ -181,6 +183,7 @@ std::string why_forbidden(const Settings& s, const Staff& actor, const Ticket& t
         {"resolve", {"assignee"}},       {"close", {"owner", "assignee"}},
         {"reopen", {"owner", "assignee"}}, {"cancel", {"owner", "assignee"}},
         {"link", {"owner", "assignee"}}, {"kb", {"l1", "l2"}},
+        {"alias", {"any"}},              {"conflict", {"any"}},
     };
     auto d = dflt.find(action);
     if (d != dflt.end()) who = d->second;

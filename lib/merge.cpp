@@ -1,0 +1,302 @@
+#include "lib/merge.hpp"
+
+#include <unistd.h>
+
+#include <deque>
+#include <map>
+#include <set>
+
+#include "lib/error.hpp"
+#include "lib/ticket.hpp"
+
+namespace sdesk {
+
+namespace {
+
+bool starts(const std::string& s, const char* p) {
+  return s.rfind(p, 0) == 0;
+}
+
+bool is_ticket_path(const std::string& path) {
+  return starts(path, "tickets/");
+}
+
+std::vector<Json> events_of(const Json& doc) {
+  if (!doc.is_object() || !doc.contains("events") || !doc["events"].is_array()) return {};
+  return std::vector<Json>(doc["events"].begin(), doc["events"].end());
+}
+
+// The `new` event of an object's events, or null.
+Json new_event(const std::vector<Json>& events) {
+  for (const auto& e : events)
+    if (e.value("action", "") == "new") return e;
+  return Json();
+}
+
+// Adds a `conflict` event for each event that became illegal on replay and has none yet;
+// returns the ticket folded again and the newly marked event ids.
+Ticket mark_conflicts(Ticket t, const MergeStamp& stamp, std::vector<std::string>& marked) {
+  if (t.illegal.empty() || !stamp.event_id) return t;
+  std::set<std::string> recorded;
+  for (const auto& e : t.events)
+    if (e.value("action", "") == "conflict" && e.contains("event") && e["event"].is_string())
+      recorded.insert(e["event"].get<std::string>());
+  std::vector<Json> events = t.events;
+  bool added = false;
+  for (const auto& [eid, why] : t.illegal) {
+    if (recorded.count(eid)) continue;
+    bool is_mark = false;
+    for (const auto& e : t.events)
+      if (e.value("id", "") == eid && e.value("action", "") == "conflict") is_mark = true;
+    if (is_mark) continue;
+    Json c = Json::object();
+    c["id"] = stamp.event_id();
+    c["at"] = stamp.at;
+    c["by"] = stamp.by;
+    c["action"] = "conflict";
+    c["event"] = eid;
+    c["why"] = why;
+    events.push_back(c);
+    marked.push_back(eid);
+    added = true;
+  }
+  if (!added) return t;
+  return fold_ticket(t.id, std::move(events));
+}
+
+// Emits a merged event object: a ticket is folded again; another object keeps ours' state.
+std::string emit_object(const std::string& path, Json doc, std::vector<Json> events,
+                        const MergeStamp& stamp, std::vector<std::string>& illegal) {
+  if (is_ticket_path(path)) {
+    Ticket t = fold_ticket(doc.value("id", ""), std::move(events));
+    t = mark_conflicts(std::move(t), stamp, illegal);
+    return ticket_yaml(t);
+  }
+  doc["events"] = events;
+  return emit_yaml(doc);
+}
+
+std::string blob_bytes(Repo& repo, const std::optional<git_oid>& id) {
+  return id ? repo.blob_text(*id) : std::string();
+}
+
+struct Side {
+  std::optional<git_oid> id;  // nullopt: deleted
+  std::uint32_t mode = GIT_FILEMODE_BLOB;
+};
+
+std::map<std::string, Side> changes(Repo& repo, git_tree* from, git_tree* to) {
+  git_diff* d = nullptr;
+  git_diff_options o = GIT_DIFF_OPTIONS_INIT;
+  git_check(git_diff_tree_to_tree(&d, repo.get(), from, to, &o), "diff trees");
+  DiffPtr diff(d);
+  std::map<std::string, Side> out;
+  size_t n = git_diff_num_deltas(d);
+  for (size_t i = 0; i < n; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(d, i);
+    if (delta->status == GIT_DELTA_DELETED) {
+      out[delta->old_file.path] = Side{std::nullopt, delta->old_file.mode};
+    } else {
+      out[delta->new_file.path] = Side{delta->new_file.id, delta->new_file.mode};
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_event_path(const std::string& path) {
+  bool yaml = path.size() > 5 && path.compare(path.size() - 5, 5, ".yaml") == 0;
+  return yaml && (starts(path, "tickets/") || starts(path, "kb/") || starts(path, "complaints/"));
+}
+
+std::vector<Json> union_events(const std::vector<Json>& ours, const std::vector<Json>& theirs) {
+  std::vector<Json> out;
+  std::set<std::string> seen;
+  for (const auto* list : {&ours, &theirs})
+    for (const auto& e : *list)
+      if (seen.insert(e.value("id", "")).second) out.push_back(e);
+  sort_events(out);
+  return out;
+}
+
+FileMerge merge_text(const std::string& path, const std::optional<std::string>& base,
+                     const std::string& ours, const std::string& theirs) {
+  git_merge_file_input in_base = GIT_MERGE_FILE_INPUT_INIT;
+  git_merge_file_input in_ours = GIT_MERGE_FILE_INPUT_INIT;
+  git_merge_file_input in_theirs = GIT_MERGE_FILE_INPUT_INIT;
+  if (base) {
+    in_base.ptr = base->data();
+    in_base.size = base->size();
+    in_base.path = path.c_str();
+  }
+  in_ours.ptr = ours.data();
+  in_ours.size = ours.size();
+  in_ours.path = path.c_str();
+  in_theirs.ptr = theirs.data();
+  in_theirs.size = theirs.size();
+  in_theirs.path = path.c_str();
+  git_merge_file_options opts = GIT_MERGE_FILE_OPTIONS_INIT;
+  opts.ancestor_label = "base";
+  opts.our_label = "ours";
+  opts.their_label = "theirs";
+  git_merge_file_result r{};
+  git_check(git_merge_file(&r, &in_base, &in_ours, &in_theirs, &opts), "merge file");
+  FileMerge out;
+  out.text = std::string(r.ptr ? r.ptr : "", r.len);
+  out.conflict = !r.automergeable;
+  git_merge_file_result_free(&r);
+  return out;
+}
+
+FileMerge merge_file(const std::string& path, const std::optional<std::string>& base,
+                     const std::optional<std::string>& ours,
+                     const std::optional<std::string>& theirs, const MergeStamp& stamp) {
+  FileMerge out;
+  if (ours == theirs) {
+    out.text = ours;
+    return out;
+  }
+  if (!is_event_path(path)) {
+    if (ours == base) return FileMerge{theirs, false, {}};
+    if (theirs == base) return FileMerge{ours, false, {}};
+  } else {
+    if (ours == base && theirs) return FileMerge{theirs, false, {}};
+    if (theirs == base && ours) return FileMerge{ours, false, {}};
+  }
+  if (is_event_path(path)) {
+    try {
+      std::optional<Json> b, o, t;
+      if (base && !base->empty()) b = parse_yaml(*base, path).doc;
+      if (ours) o = parse_yaml(*ours, path).doc;
+      if (theirs) t = parse_yaml(*theirs, path).doc;
+      // Events are never deleted: a side that removed the file keeps what the other has.
+      const Json& doc = o ? *o : t ? *t : *b;
+      std::vector<Json> events = union_events(o ? events_of(*o) : std::vector<Json>{},
+                                              t ? events_of(*t) : std::vector<Json>{});
+      if (b) events = union_events(events, events_of(*b));
+      out.text = emit_object(path, doc, std::move(events), stamp, out.illegal);
+      out.conflict = false;
+      return out;
+    } catch (const Error&) {
+      // Not a readable object on some side: merge the text as git would.
+    }
+  }
+  if (!ours || !theirs) {
+    out.text = ours ? ours : theirs;
+    out.conflict = true;  // modified on one side, deleted on the other
+    return out;
+  }
+  return merge_text(path, base, *ours, *theirs);
+}
+
+TreeMerge merge_trees(Repo& repo, git_tree* base, git_tree* ours, git_tree* theirs,
+                      const MergeStamp& stamp) {
+  TreeMerge result;
+  auto mine = changes(repo, base, ours);
+  auto other = changes(repo, base, theirs);
+  std::deque<std::string> paths;  // stable storage for update paths
+  std::vector<git_tree_update> updates;
+  auto put = [&](const std::string& path, const std::optional<git_oid>& id, std::uint32_t mode) {
+    paths.push_back(path);
+    git_tree_update u{};
+    u.action = id ? GIT_TREE_UPDATE_UPSERT : GIT_TREE_UPDATE_REMOVE;
+    if (id) u.id = *id;
+    u.filemode = static_cast<git_filemode_t>(mode);
+    u.path = paths.back().c_str();
+    updates.push_back(u);
+  };
+  auto put_text = [&](const std::string& path, const std::optional<std::string>& text) {
+    if (!text) return put(path, std::nullopt, GIT_FILEMODE_BLOB);
+    git_oid id;
+    git_check(git_blob_create_from_buffer(&id, repo.get(), text->data(), text->size()),
+              "write blob");
+    put(path, id, GIT_FILEMODE_BLOB);
+  };
+  for (const auto& [path, side] : other) {
+    auto m = mine.find(path);
+    if (m == mine.end()) {
+      put(path, side.id, side.mode);
+      continue;
+    }
+    if (m->second.id.has_value() == side.id.has_value() &&
+        (!side.id || oid_eq(*m->second.id, *side.id)))
+      continue;
+    std::optional<git_oid> base_id = repo.blob_at(base, path);
+    std::optional<std::string> b, o, t;
+    if (base_id) b = repo.blob_text(*base_id);
+    if (m->second.id) o = blob_bytes(repo, m->second.id);
+    if (side.id) t = blob_bytes(repo, side.id);
+    // The same new ID made in two clones: the later object gets a new ID, the old one an alias.
+    if (!b && o && t && is_ticket_path(path) && is_event_path(path) && stamp.object_id) {
+      try {
+        Json od = parse_yaml(*o, path).doc, td = parse_yaml(*t, path).doc;
+        Json on = new_event(events_of(od)), tn = new_event(events_of(td));
+        if (on.is_object() && tn.is_object() && on.value("id", "") != tn.value("id", "")) {
+          std::vector<Json> both{on, tn};
+          sort_events(both);
+          bool theirs_later = both[0].value("id", "") == on.value("id", "");
+          const Json& later = theirs_later ? td : od;
+          std::string old_id = later.value("id", "");
+          std::string new_id;
+          do {
+            new_id = stamp.object_id("T");
+          } while (repo.blob_at(ours, ticket_path(new_id)) ||
+                   repo.blob_at(theirs, ticket_path(new_id)));
+          std::vector<Json> events = events_of(later);
+          Json alias = Json::object();
+          alias["id"] = stamp.event_id();
+          alias["at"] = stamp.at;
+          alias["by"] = stamp.by;
+          alias["action"] = "alias";
+          alias["old"] = old_id;
+          events.push_back(alias);
+          Ticket moved = fold_ticket(new_id, std::move(events));
+          put_text(ticket_path(new_id), ticket_yaml(moved));
+          if (!theirs_later) put(path, side.id, side.mode);  // the path now holds theirs
+          result.renamed.emplace_back(old_id, new_id);
+          continue;
+        }
+      } catch (const Error&) {
+        // Not readable as tickets: merged below like any other file.
+      }
+    }
+    FileMerge fm = merge_file(path, b, o, t, stamp);
+    if (fm.conflict) {
+      result.conflicts.push_back(path);
+      continue;
+    }
+    std::string obj = path.substr(path.rfind('/') + 1);
+    if (is_event_path(path)) result.merged.push_back(obj.substr(0, obj.size() - 5));
+    for (const auto& eid : fm.illegal)
+      result.illegal.push_back(obj.substr(0, obj.size() - 5) + " " + eid);
+    put_text(path, fm.text);
+  }
+  git_check(git_tree_create_updated(&result.tree, repo.get(), ours, updates.size(), updates.data()),
+            "build merged tree");
+  return result;
+}
+
+std::string self_exe() {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "sdesk";
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+std::string merge_driver_command(const std::string& exe) {
+  std::string quoted = "'";
+  for (char c : exe) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  return quoted + " merge-driver %O %A %B %P";
+}
+
+void ensure_merge_driver(Repo& repo) {
+  std::string want = merge_driver_command(self_exe());
+  auto have = repo.config("merge.sdesk.driver");
+  if (have && *have == want) return;
+  repo.set_config("merge.sdesk.name", "sdesk: merge desk objects event by event");
+  repo.set_config("merge.sdesk.driver", want);
+}
+
+}  // namespace sdesk

@@ -1,0 +1,286 @@
+#include "lib/sync.hpp"
+
+#include "lib/error.hpp"
+#include "lib/merge.hpp"
+
+namespace sdesk {
+
+namespace {
+
+using ObjectPtr = GitPtr<git_object, git_object_free>;
+
+// Where a sync goes: the remote, the branch on it, and the tracking ref that mirrors it.
+struct Target {
+  RemotePtr remote;
+  std::string label;     // name or URL, for messages
+  std::string branch;    // refs/heads/<name> on the remote
+  std::string tracking;  // refs/remotes/<remote>/<name>, or "" for an anonymous remote
+};
+
+// Shared by the libgit2 callbacks of one fetch or push.
+struct Callbacks {
+  const SyncOptions* opts = nullptr;
+  std::string rejected;  // a ref the remote refused, with its reason
+  unsigned last_percent = 101;
+};
+
+std::string last_git_error() {
+  const git_error* e = git_error_last();
+  return e && e->message ? e->message : "failed";
+}
+
+int on_transfer(const git_indexer_progress* p, void* payload) {
+  auto* cb = static_cast<Callbacks*>(payload);
+  if (!cb->opts->progress || p->total_objects == 0) return 0;
+  unsigned percent = 100 * p->received_objects / p->total_objects;
+  if (percent == cb->last_percent) return 0;
+  cb->last_percent = percent;
+  cb->opts->progress(fmt::format("receiving objects: {}% ({}/{})", percent, p->received_objects,
+                                 p->total_objects));
+  return 0;
+}
+
+int on_push_update(const char* ref, const char* status, void* payload) {
+  auto* cb = static_cast<Callbacks*>(payload);
+  if (status) cb->rejected = fmt::format("{}: {}", ref, status);
+  return 0;
+}
+
+Target pick_target(Repo& repo, const std::string& arg) {
+  std::string local = repo.head_branch();
+  if (local.rfind("refs/heads/", 0) != 0)
+    throw Error(Exit::conflict, "HEAD is detached: sync needs a branch",
+                "check out the desk's branch first");
+  std::string short_name = local.substr(11);
+  auto upstream = repo.config("branch." + short_name + ".remote");
+  std::string name = !arg.empty() ? arg : upstream ? *upstream : "origin";
+  Target t;
+  t.label = name;
+  t.branch = local;
+  git_remote* r = nullptr;
+  if (git_remote_lookup(&r, repo.get(), name.c_str()) == 0) {
+    t.remote.reset(r);
+    if (upstream && *upstream == name)
+      if (auto merge = repo.config("branch." + short_name + ".merge")) t.branch = *merge;
+    t.tracking = "refs/remotes/" + name + "/" + t.branch.substr(11);
+    return t;
+  }
+  if (arg.empty())
+    throw Error(Exit::conflict, fmt::format("no remote '{}' to sync with", name),
+                "add one with `git remote add origin URL`, or name one: `sdesk sync URL`");
+  if (git_remote_create_anonymous(&r, repo.get(), name.c_str()) < 0)
+    throw Error(Exit::conflict, fmt::format("'{}' is not a remote: {}", name, last_git_error()));
+  t.remote.reset(r);
+  return t;
+}
+
+// Fetches the remote branch; returns its commit, or nullopt when the remote has no such branch.
+std::optional<git_oid> fetch(Target& t, const SyncOptions& opts) {
+  Callbacks cb;
+  cb.opts = &opts;
+  git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
+  fo.callbacks.transfer_progress = on_transfer;
+  fo.callbacks.payload = &cb;
+  fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+  std::string spec = t.tracking.empty() ? t.branch : "+" + t.branch + ":" + t.tracking;
+  char* specs[] = {spec.data()};
+  git_strarray arr{specs, 1};
+  if (opts.progress) opts.progress("fetching " + t.branch + " from " + t.label);
+  if (git_remote_fetch(t.remote.get(), &arr, &fo, "sdesk sync: fetch") < 0)
+    throw Error(Exit::conflict, fmt::format("cannot fetch from {}: {}", t.label, last_git_error()),
+                "nothing was changed; try again when the remote is reachable");
+  const git_remote_head** heads = nullptr;
+  size_t n = 0;
+  git_check(git_remote_ls(&heads, &n, t.remote.get()), "list remote refs");
+  for (size_t i = 0; i < n; ++i)
+    if (t.branch == heads[i]->name) return heads[i]->oid;
+  return std::nullopt;
+}
+
+// Pushes a commit to the remote branch; returns "" when done, else why not.
+std::string push(Repo& repo, Target& t, const git_oid& commit, const SyncOptions& opts) {
+  const char* temp = "refs/sdesk/sync";
+  git_reference* ref = nullptr;
+  git_check(git_reference_create(&ref, repo.get(), temp, &commit, 1, "sdesk sync: push"),
+            "write temporary ref");
+  RefPtr rp(ref);
+  Callbacks cb;
+  cb.opts = &opts;
+  git_push_options po = GIT_PUSH_OPTIONS_INIT;
+  po.callbacks.push_update_reference = on_push_update;
+  po.callbacks.payload = &cb;
+  std::string spec = std::string(temp) + ":" + t.branch;
+  char* specs[] = {spec.data()};
+  git_strarray arr{specs, 1};
+  if (opts.progress) opts.progress("pushing to " + t.label);
+  int rc = git_remote_push(t.remote.get(), &arr, &po);
+  std::string why = rc < 0 ? last_git_error() : cb.rejected;
+  git_reference_delete(ref);
+  return why;
+}
+
+bool descends(Repo& repo, const git_oid& a, const git_oid& b) {
+  return oid_eq(a, b) || git_graph_descendant_of(repo.get(), &a, &b) == 1;
+}
+
+Author author_of(Desk& desk) {
+  std::string name = "sdesk", email = "sdesk@localhost";
+  if (desk.has_operator()) {
+    const Staff& s = desk.op();
+    name = s.name;
+    email = s.email.empty() ? s.id + "@sdesk" : s.email;
+  } else {
+    if (auto n = desk.repo().config("user.name")) name = *n;
+    if (auto e = desk.repo().config("user.email")) email = *e;
+  }
+  auto info = date::make_zoned(desk.zone(), desk.now()).get_info();
+  return Author{name, email, desk.now(), static_cast<int>(info.offset.count() / 60)};
+}
+
+git_oid write_merge_commit(Desk& desk, const git_oid& tree_id, const git_oid& ours,
+                           const git_oid& theirs, const std::string& message) {
+  git_repository* r = desk.repo().get();
+  Author a = author_of(desk);
+  git_signature* s = nullptr;
+  git_check(git_signature_new(&s, a.name.c_str(), a.email.c_str(),
+                              a.when.time_since_epoch().count(), a.offset_minutes),
+            "make signature");
+  SigPtr sig(s);
+  git_tree* t = nullptr;
+  git_check(git_tree_lookup(&t, r, &tree_id), "read merged tree");
+  TreePtr tree(t);
+  git_commit *c1 = nullptr, *c2 = nullptr;
+  git_check(git_commit_lookup(&c1, r, &ours), "read our commit");
+  CommitPtr p1(c1);
+  git_check(git_commit_lookup(&c2, r, &theirs), "read their commit");
+  CommitPtr p2(c2);
+  const git_commit* parents[] = {c1, c2};
+  git_oid id;
+  git_check(git_commit_create(&id, r, nullptr, sig.get(), sig.get(), nullptr, message.c_str(),
+                              tree.get(), 2, parents),
+            "write merge commit");
+  return id;
+}
+
+// Moves the local branch from `from` to `to` and brings the work tree and index along.
+void apply_locally(Repo& repo, const git_oid& from, const git_oid& to) {
+  if (oid_eq(from, to)) return;
+  git_object* o = nullptr;
+  git_check(git_object_lookup(&o, repo.get(), &to, GIT_OBJECT_COMMIT), "read commit");
+  ObjectPtr target(o);
+  TreePtr baseline = repo.tree_of(from);
+  git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
+  co.checkout_strategy = GIT_CHECKOUT_SAFE;
+  co.baseline = baseline.get();
+  if (git_checkout_tree(repo.get(), o, &co) < 0)
+    throw Error(Exit::conflict, fmt::format("cannot update the work tree: {}", last_git_error()),
+                "move the files in the way aside and run `sdesk sync` again; the remote is safe");
+  git_reference* ref = nullptr;
+  int rc = git_reference_create_matching(&ref, repo.get(), repo.head_branch().c_str(), &to, 1,
+                                         &from, "sdesk sync");
+  RefPtr rp(ref);
+  if (rc < 0)
+    throw Error(Exit::conflict,
+                fmt::format("the branch moved during the sync: {}", last_git_error()),
+                "run `sdesk sync` again; nothing was lost");
+}
+
+}  // namespace
+
+SyncResult sync_desk(Desk& desk, const SyncOptions& opts) {
+  auto lock = desk.lock();
+  Repo& repo = desk.repo();
+  auto edits = desk.hand_edits();
+  if (!edits.empty())
+    throw Error(
+        Exit::conflict,
+        fmt::format("uncommitted changes in the work tree: {}{}", edits[0],
+                    edits.size() > 1 ? fmt::format(" (and {} more)", edits.size() - 1) : ""),
+        "commit them with `sdesk commit` (or move them aside) before syncing");
+  auto head = repo.head();
+  if (!head) throw Error(Exit::conflict, "the desk has no commit yet");
+  const git_oid ours = *head;
+  Target target = pick_target(repo, opts.remote);
+  SyncResult res;
+  res.remote = target.label;
+  res.branch = target.branch;
+  MergeStamp stamp;
+  stamp.by = desk.has_operator() ? desk.op().id : "sdesk";
+  stamp.at = desk.stamp(desk.now());
+  stamp.event_id = [&desk] { return desk.ids().event_id(desk.now()); };
+  stamp.object_id = [&desk](const std::string& p) { return desk.ids().object_id(p, desk.now()); };
+
+  std::optional<git_oid> last_theirs;
+  std::string last_refusal;
+  for (int attempt = 1; attempt <= opts.attempts; ++attempt) {
+    res.attempts = attempt;
+    std::optional<git_oid> theirs = fetch(target, opts);
+    if (last_theirs && theirs && oid_eq(*last_theirs, *theirs))
+      throw Error(Exit::conflict,
+                  fmt::format("{} refused the push: {}", target.label, last_refusal),
+                  "your changes are kept locally; nothing was lost");
+    last_theirs = theirs;
+    git_oid result = ours;
+    res.merged.clear();
+    res.renamed.clear();
+    res.illegal.clear();
+    if (!theirs || descends(repo, ours, *theirs)) {
+      res.outcome = theirs && oid_eq(ours, *theirs) ? "up-to-date" : "pushed";
+    } else if (descends(repo, *theirs, ours)) {
+      result = *theirs;
+      res.outcome = "fast-forward";
+    } else {
+      git_oid base_id;
+      TreePtr base;
+      int rc = git_merge_base(&base_id, repo.get(), &ours, &*theirs);
+      if (rc == 0)
+        base = repo.tree_of(base_id);
+      else if (rc != GIT_ENOTFOUND)
+        git_check(rc, "find merge base");
+      TreePtr our_tree = repo.tree_of(ours), their_tree = repo.tree_of(*theirs);
+      if (opts.progress) opts.progress("merging desk objects event by event");
+      TreeMerge m = merge_trees(repo, base.get(), our_tree.get(), their_tree.get(), stamp);
+      if (!m.conflicts.empty()) {
+        std::string list;
+        for (const auto& p : m.conflicts) list += (list.empty() ? "" : ", ") + p;
+        throw Error(
+            Exit::conflict, fmt::format("cannot merge {}: text conflict in {}", target.label, list),
+            "nothing was changed; resolve it by hand with `git pull` and commit, then sync");
+      }
+      res.merged = m.merged;
+      res.renamed = m.renamed;
+      res.illegal = m.illegal;
+      std::string summary =
+          fmt::format("merge {} from {} ({} object{} merged)", target.branch.substr(11),
+                      target.label, m.merged.size(), m.merged.size() == 1 ? "" : "s");
+      std::vector<std::string> also;
+      for (const auto& [old_id, new_id] : m.renamed) also.push_back(new_id);
+      result = write_merge_commit(desk, m.tree, ours, *theirs,
+                                  commit_message("desk", "sync", summary, also));
+      res.outcome = "merged";
+    }
+    if (!theirs || !oid_eq(result, *theirs)) {
+      std::string why = push(repo, target, result, opts);
+      if (!why.empty()) {
+        last_refusal = why;
+        continue;  // the remote moved meanwhile (or refused): fetch again and see
+      }
+      res.pushed = true;
+    }
+    apply_locally(repo, ours, result);
+    if (!target.tracking.empty()) {
+      git_reference* ref = nullptr;
+      if (git_reference_create(&ref, repo.get(), target.tracking.c_str(), &result, 1,
+                               "sdesk sync") == 0)
+        git_reference_free(ref);
+    }
+    res.head = oid_hex(result);
+    return res;
+  }
+  throw Error(Exit::conflict,
+              fmt::format("{} kept moving; gave up after {} attempts ({})", target.label,
+                          opts.attempts, last_refusal),
+              "nothing was lost; run `sdesk sync` again");
+}
+
+}  // namespace sdesk

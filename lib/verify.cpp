@@ -1,0 +1,344 @@
+#include "lib/verify.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "lib/error.hpp"
+#include "lib/history.hpp"
+#include "lib/merge.hpp"
+#include "lib/settings.hpp"
+#include "lib/staff.hpp"
+#include "lib/validate.hpp"
+#include "lib/workflow.hpp"
+
+namespace sdesk {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using OdbPtr = GitPtr<git_odb, git_odb_free>;
+
+// The settings and staff in force at a tree.
+struct Rules {
+  Settings settings;
+  std::map<std::string, Staff> staff;
+};
+
+std::string entry_key(Repo& repo, git_tree* tree, const std::string& path) {
+  if (!tree) return "-";
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, tree, path.c_str()) < 0) return "-";
+  EntryPtr ep(e);
+  (void)repo;
+  return oid_hex(*git_tree_entry_id(e));
+}
+
+class RuleCache {
+ public:
+  explicit RuleCache(Repo& repo) : repo_(repo) {}
+  const Rules& at(git_tree* tree) {
+    std::string key = entry_key(repo_, tree, "desk.yaml") + entry_key(repo_, tree, "staff");
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    Rules r;
+    try {
+      if (auto text = repo_.read_at(tree, "desk.yaml")) r.settings = load_settings(*text);
+    } catch (const Error&) {
+    }
+    repo_.walk(tree, "staff", [&](const std::string& path, const git_oid& id) {
+      try {
+        Staff s = parse_staff(repo_.blob_text(id), path);
+        r.staff[s.id] = s;
+      } catch (const Error&) {
+      }
+    });
+    return cache_.emplace(key, std::move(r)).first->second;
+  }
+
+ private:
+  Repo& repo_;
+  std::map<std::string, Rules> cache_;
+};
+
+struct Change {
+  std::optional<std::string> before;  // nullopt: added
+  std::optional<std::string> after;   // nullopt: deleted
+};
+
+std::map<std::string, Change> changed_files(Repo& repo, git_tree* from, git_tree* to) {
+  git_diff* d = nullptr;
+  git_diff_options o = GIT_DIFF_OPTIONS_INIT;
+  git_check(git_diff_tree_to_tree(&d, repo.get(), from, to, &o), "diff trees");
+  DiffPtr diff(d);
+  std::map<std::string, Change> out;
+  for (size_t i = 0, n = git_diff_num_deltas(d); i < n; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(d, i);
+    Change c;
+    if (delta->status != GIT_DELTA_ADDED) c.before = repo.blob_text(delta->old_file.id);
+    if (delta->status != GIT_DELTA_DELETED) c.after = repo.blob_text(delta->new_file.id);
+    out[delta->status == GIT_DELTA_DELETED ? delta->old_file.path : delta->new_file.path] = c;
+  }
+  return out;
+}
+
+const Staff* find_author(const Rules& rules, const git_signature* a) {
+  std::string email = a->email ? a->email : "", name = a->name ? a->name : "";
+  for (const auto& [id, s] : rules.staff)
+    if ((!s.email.empty() && s.email == email) || id + "@sdesk" == email) return &s;
+  for (const auto& [id, s] : rules.staff)
+    if (s.name == name || id == name) return &s;
+  return nullptr;
+}
+
+bool known_action(const std::string& action) {
+  for (const auto& t : transitions())
+    if (t.action == action) return true;
+  return false;
+}
+
+std::vector<Json> events_of(const std::string& text, const std::string& path) {
+  Parsed p = parse_yaml(text, path);
+  if (!p.doc.is_object() || !p.doc.contains("events") || !p.doc["events"].is_array()) return {};
+  return std::vector<Json>(p.doc["events"].begin(), p.doc["events"].end());
+}
+
+// Checks each event a commit adds to a ticket: its author, its role, its transition.
+void check_new_events(const std::string& commit, const std::string& path, const Change& c,
+                      const Rules& rules, const Staff* author, std::vector<Finding>& out) {
+  std::set<std::string> old_ids;
+  if (c.before)
+    for (const auto& e : events_of(*c.before, path)) old_ids.insert(e.value("id", ""));
+  std::vector<Json> events = events_of(*c.after, path);
+  sort_events(events);
+  Ticket t;
+  t.id = object_of_path(path);
+  for (const auto& e : events) {
+    std::string why_ill = why_illegal(t, e);
+    std::string eid = e.value("id", "");
+    std::string action = e.value("action", "");
+    if (!old_ids.count(eid) && action != "alias" && action != "conflict" && known_action(action)) {
+      std::string by = e.value("by", "");
+      auto actor = rules.staff.find(by);
+      if (actor == rules.staff.end()) {
+        out.push_back(
+            {commit, path,
+             fmt::format("event {} ({}): by '{}', who is not a staff member", eid, action, by)});
+      } else {
+        if (author && author->role != "pm" && author->id != by)
+          out.push_back({commit, path,
+                         fmt::format("event {} ({}) is by {} but the commit is authored by {}", eid,
+                                     action, by, author->id)});
+        std::string why = why_forbidden(rules.settings, actor->second, t, e);
+        if (!why.empty())
+          out.push_back({commit, path, fmt::format("event {} ({}): {}", eid, action, why)});
+      }
+      if (!why_ill.empty())
+        out.push_back({commit, path, fmt::format("event {} ({}): {}", eid, action, why_ill)});
+    }
+    if (why_ill.empty()) apply_event(t, e);
+  }
+}
+
+void check_file(const std::string& commit, const std::string& path, const Change& c,
+                std::vector<Finding>& out) {
+  if (!c.after) {
+    if (c.before && is_event_path(path))
+      out.push_back({commit, path, "the file was deleted (events are append-only)"});
+    return;
+  }
+  try {
+    validate_file(path, *c.after);
+  } catch (const Error& e) {
+    out.push_back({commit, path, e.what()});
+    return;
+  }
+  if (c.before) {
+    try {
+      check_append_only(path, *c.before, *c.after);
+    } catch (const Error& e) {
+      out.push_back({commit, path, e.what()});
+    }
+  }
+}
+
+void verify_commit(Repo& repo, RuleCache& rules, git_commit* c, std::vector<Finding>& out) {
+  std::string id = oid_hex(*git_commit_id(c));
+  git_tree* t = nullptr;
+  git_check(git_commit_tree(&t, c), "read commit tree");
+  TreePtr tree(t);
+  unsigned np = git_commit_parentcount(c);
+  std::vector<TreePtr> parents;
+  for (unsigned i = 0; i < np; ++i) {
+    git_commit* p = nullptr;
+    git_check(git_commit_parent(&p, c, i), "read parent");
+    CommitPtr pp(p);
+    git_tree* pt = nullptr;
+    git_check(git_commit_tree(&pt, p), "read parent tree");
+    parents.emplace_back(pt);
+  }
+  if (np >= 2) {
+    // A merge: every parent's events must survive, every changed file must validate.
+    std::set<std::string> validated;
+    for (auto& p : parents)
+      for (const auto& [path, ch] : changed_files(repo, p.get(), tree.get())) {
+        if (validated.insert(path).second)
+          check_file(id, path, ch, out);
+        else if (ch.after && ch.before) {
+          try {
+            check_append_only(path, *ch.before, *ch.after);
+          } catch (const Error& e) {
+            out.push_back({id, path, e.what()});
+          }
+        }
+      }
+    return;
+  }
+  git_tree* before = np ? parents[0].get() : nullptr;
+  auto files = changed_files(repo, before, tree.get());
+  std::string msg = git_commit_message(c);
+  std::set<std::string> objects;
+  bool has_action = false;
+  for (const auto& [k, v] : message_trailers(msg)) {
+    if (k == "Sdesk-Object") objects.insert(v);
+    if (k == "Sdesk-Action") has_action = true;
+  }
+  if (!has_action && !files.empty())
+    out.push_back({id, "", "the commit has no Sdesk-Action trailer"});
+  for (const auto& [path, ch] : files) {
+    check_file(id, path, ch, out);
+    std::string obj = object_of_path(path);
+    if (!obj.empty() && !objects.count(obj))
+      out.push_back({id, path,
+                     fmt::format("the commit changes {} but does not name it in an "
+                                 "Sdesk-Object trailer",
+                                 obj)});
+  }
+  const Rules* r = &rules.at(before);
+  if (r->staff.empty()) r = &rules.at(tree.get());  // the desk's first staff member
+  if (r->staff.empty()) return;
+  const git_signature* a = git_commit_author(c);
+  const Staff* author = find_author(*r, a);
+  if (!author) {
+    out.push_back({id, "",
+                   fmt::format("author {} <{}> is not a staff member of the desk",
+                               a->name ? a->name : "", a->email ? a->email : "")});
+  } else if (!author->active) {
+    out.push_back({id, "", fmt::format("author {} is deactivated", author->id)});
+  }
+  for (const auto& [path, ch] : files) {
+    if (!ch.after || path.rfind("tickets/", 0) != 0 || !is_event_path(path)) continue;
+    try {
+      check_new_events(id, path, ch, *r, author, out);
+    } catch (const Error& e) {
+      // Unreadable files were reported by check_file.
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Finding> verify_history(Repo& repo, const std::string& range) {
+  std::vector<Finding> out;
+  git_revwalk* w = nullptr;
+  git_check(git_revwalk_new(&w, repo.get()), "walk history");
+  WalkPtr walk(w);
+  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+  if (range.empty()) {
+    if (!repo.head()) return out;
+    git_check(git_revwalk_push_head(w), "walk history");
+  } else if (range.find("..") != std::string::npos) {
+    if (git_revwalk_push_range(w, range.c_str()) < 0)
+      not_found("--range: '{}' does not name commits of this repository", range);
+  } else {
+    git_object* o = nullptr;
+    if (git_revparse_single(&o, repo.get(), range.c_str()) < 0)
+      not_found("--range: '{}' does not name a commit of this repository", range);
+    GitPtr<git_object, git_object_free> op(o);
+    git_check(git_revwalk_push(w, git_object_id(o)), "walk history");
+  }
+  RuleCache rules(repo);
+  git_oid oid;
+  while (git_revwalk_next(&oid, w) == 0) {
+    git_commit* c = nullptr;
+    git_check(git_commit_lookup(&c, repo.get(), &oid), "read commit");
+    CommitPtr cp(c);
+    verify_commit(repo, rules, c, out);
+  }
+  return out;
+}
+
+std::string finding_line(const Finding& f) {
+  std::string where = f.commit.empty() ? "work tree" : f.commit.substr(0, 10);
+  if (f.path.empty() || f.message.rfind(f.path, 0) == 0) return where + " " + f.message;
+  return where + " " + f.path + ": " + f.message;
+}
+
+void add_quarantine_objects(Repo& repo) {
+  std::vector<std::string> dirs;
+  if (const char* d = std::getenv("GIT_OBJECT_DIRECTORY"); d && *d) dirs.push_back(d);
+  if (const char* a = std::getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES"); a && *a) {
+    std::stringstream ss(a);
+    std::string part;
+    while (std::getline(ss, part, ':'))
+      if (!part.empty()) dirs.push_back(part);
+  }
+  if (dirs.empty()) return;
+  git_odb* o = nullptr;
+  git_check(git_repository_odb(&o, repo.get()), "open object database");
+  OdbPtr odb(o);
+  for (const auto& d : dirs) {
+    std::error_code ec;
+    fs::path p = fs::absolute(d, ec);
+    if (fs::is_directory(p, ec)) git_check(git_odb_add_disk_alternate(o, p.c_str()), "add objects");
+  }
+}
+
+std::string pre_receive_hook(const std::string& exe) {
+  std::string quoted = "'";
+  for (char c : exe) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  return "#!/bin/sh\n"
+         "# sdesk: refuse pushes that break the desk's rules (written by `sdesk hook install`).\n"
+         "SDESK=" +
+         quoted +
+         "\n"
+         "zero=0000000000000000000000000000000000000000\n"
+         "status=0\n"
+         "while read old new ref; do\n"
+         "  [ \"$new\" = \"$zero\" ] && continue\n"
+         "  if [ \"$old\" = \"$zero\" ]; then range=\"$new\"; else range=\"$old..$new\"; fi\n"
+         "  \"$SDESK\" -C \"${GIT_DIR:-.}\" verify --range \"$range\" || status=1\n"
+         "done\n"
+         "exit $status\n";
+}
+
+std::string install_hook(Repo& repo, const std::string& exe) {
+  fs::path dir = repo.gitdir() / "hooks";
+  fs::path file = dir / "pre-receive";
+  std::error_code ec;
+  if (fs::exists(file, ec)) {
+    std::ifstream in(file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("sdesk") == std::string::npos)
+      refuse("{} exists and was not written by sdesk; move it aside first", file.string());
+  }
+  fs::create_directories(dir);
+  fs::path tmp = file;
+  tmp += ".sdesk-tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << pre_receive_hook(exe);
+    if (!out) internal_error("cannot write {}", tmp.string());
+  }
+  fs::permissions(tmp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                           fs::perms::others_read | fs::perms::others_exec);
+  fs::rename(tmp, file);
+  return file.string();
+}
+
+}  // namespace sdesk
