@@ -8,6 +8,7 @@
 
 #include "lib/error.hpp"
 #include "lib/ticket.hpp"
+#include "lib/time.hpp"
 
 namespace sdesk {
 
@@ -33,6 +34,22 @@ Json new_event(const std::vector<Json>& events) {
   return Json();
 }
 
+// The later of `at` and the last event's time, so that a stamped event replays last.
+std::string not_before(const std::string& at, const std::vector<Json>& events) {
+  static const Zone utc = date::locate_zone("UTC");
+  std::string out = at;
+  try {
+    Time t = parse_time(at, utc, "at");
+    for (const auto& e : events) {
+      std::string other = e.value("at", "");
+      Time o = parse_time(other, utc, "at");
+      if (o > t) t = o, out = other;
+    }
+  } catch (const Error&) {
+  }
+  return out;
+}
+
 // Adds a `conflict` event for each event that became illegal on replay and has none yet;
 // returns the ticket folded again and the newly marked event ids.
 Ticket mark_conflicts(Ticket t, const MergeStamp& stamp, std::vector<std::string>& marked) {
@@ -51,7 +68,7 @@ Ticket mark_conflicts(Ticket t, const MergeStamp& stamp, std::vector<std::string
     if (is_mark) continue;
     Json c = Json::object();
     c["id"] = stamp.event_id();
-    c["at"] = stamp.at;
+    c["at"] = not_before(stamp.at, t.events);
     c["by"] = stamp.by;
     c["action"] = "conflict";
     c["event"] = eid;
@@ -246,7 +263,7 @@ TreeMerge merge_trees(Repo& repo, git_tree* base, git_tree* ours, git_tree* thei
           std::vector<Json> events = events_of(later);
           Json alias = Json::object();
           alias["id"] = stamp.event_id();
-          alias["at"] = stamp.at;
+          alias["at"] = not_before(stamp.at, events);
           alias["by"] = stamp.by;
           alias["action"] = "alias";
           alias["old"] = old_id;

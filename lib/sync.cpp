@@ -109,7 +109,9 @@ std::string push(Repo& repo, Target& t, const git_oid& commit, const SyncOptions
   git_push_options po = GIT_PUSH_OPTIONS_INIT;
   po.callbacks.push_update_reference = on_push_update;
   po.callbacks.payload = &cb;
-  std::string spec = std::string(temp) + ":" + t.branch;
+  std::string spec = temp;
+  spec += ":";
+  spec += t.branch;
   char* specs[] = {spec.data()};
   git_strarray arr{specs, 1};
   if (opts.progress) opts.progress("pushing to " + t.label);

@@ -144,8 +144,23 @@ void check_new_events(const std::string& commit, const std::string& path, const 
   }
 }
 
+// Whether a merge gave the path another object (two clones made the same ID; one was renamed).
+bool renamed_at_merge(const std::string& path, const Change& c) {
+  if (!c.before || !c.after || !is_event_path(path)) return false;
+  auto new_id = [&](const std::string& text) {
+    for (const auto& e : events_of(text, path))
+      if (e.value("action", "") == "new") return e.value("id", "");
+    return std::string();
+  };
+  try {
+    return new_id(*c.before) != new_id(*c.after);
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 void check_file(const std::string& commit, const std::string& path, const Change& c,
-                std::vector<Finding>& out) {
+                std::vector<Finding>& out, bool merge = false) {
   if (!c.after) {
     if (c.before && is_event_path(path))
       out.push_back({commit, path, "the file was deleted (events are append-only)"});
@@ -157,7 +172,7 @@ void check_file(const std::string& commit, const std::string& path, const Change
     out.push_back({commit, path, e.what()});
     return;
   }
-  if (c.before) {
+  if (c.before && !(merge && renamed_at_merge(path, c))) {
     try {
       check_append_only(path, *c.before, *c.after);
     } catch (const Error& e) {
@@ -187,8 +202,8 @@ void verify_commit(Repo& repo, RuleCache& rules, git_commit* c, std::vector<Find
     for (auto& p : parents)
       for (const auto& [path, ch] : changed_files(repo, p.get(), tree.get())) {
         if (validated.insert(path).second)
-          check_file(id, path, ch, out);
-        else if (ch.after && ch.before) {
+          check_file(id, path, ch, out, true);
+        else if (ch.after && ch.before && !renamed_at_merge(path, ch)) {
           try {
             check_append_only(path, *ch.before, *ch.after);
           } catch (const Error& e) {

@@ -1,0 +1,388 @@
+// Many clones, one bare repository served by a real `git daemon` on 127.0.0.1: sync in any
+// order, plain `git pull` through the merge driver, the pre-receive hook, and failures that
+// lose nothing.
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "lib/ticket.hpp"
+#include "tests/helpers.hpp"
+
+using namespace sdesk::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::map<std::string, std::string> kGitIdentity = {
+    {"GIT_AUTHOR_NAME", "Tester"},
+    {"GIT_AUTHOR_EMAIL", "tester@example.com"},
+    {"GIT_COMMITTER_NAME", "Tester"},
+    {"GIT_COMMITTER_EMAIL", "tester@example.com"}};
+
+int free_port() {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = ntohs(a.sin_port);
+  ::close(s);
+  return port;
+}
+
+bool can_connect(int port) {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(s);
+  return ok;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A `git daemon` serving base with push enabled, started and killed by the test.
+class Daemon {
+ public:
+  explicit Daemon(const fs::path& base) : port_(free_port()) {
+    fs::path pid = base / "daemon.pid";
+    Run r = sh(base,
+               "git daemon --detach --reuseaddr --export-all --enable=receive-pack "
+               "--listen=127.0.0.1 --port=" +
+                   std::to_string(port_) + " --base-path=" + q(base.string()) +
+                   " --pid-file=" + q(pid.string()) + " " + q(base.string()));
+    REQUIRE(r.code == 0);
+    for (int i = 0; i < 200 && !can_connect(port_); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    pid_ = std::stoi(slurp(pid));
+  }
+  ~Daemon() {
+    if (pid_ > 0) ::kill(pid_, SIGTERM);
+  }
+  // The git:// URL of a repository below base.
+  std::string url(const std::string& repo) const {
+    return "git://127.0.0.1:" + std::to_string(port_) + "/" + repo;
+  }
+
+ private:
+  int port_;
+  int pid_ = 0;
+};
+
+// One clone of the shared desk, with its own ID node and clock.
+struct Clone {
+  fs::path dir;
+  std::string now = "2026-03-02T10:00:00+08:00";
+  Run sdesk(const std::string& args, const std::string& as = "pm1") const {
+    std::map<std::string, std::string> env{{"SDESK_NOW", now}};
+    if (!as.empty()) env["SDESK_USER"] = as;
+    return sh(dir, std::string(SDESK_BINARY) + " " + args, env);
+  }
+  Run git(const std::string& args) const { return sh(dir, "git " + args, kGitIdentity); }
+  std::string tree() const { return git("rev-parse HEAD^{tree}").line(); }
+  bool clean() const {
+    Run r = git("status --porcelain");
+    return r.code == 0 && r.out.empty();
+  }
+  std::string new_ticket(const std::string& title, const std::string& as = "l1a") const {
+    Run r = sdesk("new --title " + q(title) +
+                      " --customer 财务部 --contact 13800000000 --channel hotline --priority P3"
+                      " --need 恢复 --required-by 2026-12-31 --env os=Linux",
+                  as);
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    return r.line();
+  }
+};
+
+// A seeded desk pushed to root/desk.git, and clones of it.
+struct Shared {
+  TempDir root;
+  TestDesk seed;
+  Shared() {
+    REQUIRE(sh(root.path(), "git init -q --bare -b main desk.git").code == 0);
+    REQUIRE(seed.git("push -q " + q((root.path() / "desk.git").string()) + " main").code == 0);
+  }
+  fs::path bare() const { return root.path() / "desk.git"; }
+  Clone clone(const std::string& url, const std::string& name, const std::string& node) const {
+    Run r = sh(root.path(), "git clone -q " + q(url) + " " + name);
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    Clone c{root.path() / name};
+    fs::create_directories(c.dir / ".git" / "sdesk");
+    std::ofstream(c.dir / ".git" / "sdesk" / "clock")
+        << (node.find(' ') == std::string::npos ? node + " 0 0" : node) << "\n";
+    return c;
+  }
+};
+
+nlohmann::json show(const Clone& c, const std::string& id) {
+  Run r = c.sdesk("show " + id + " --json");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  return r.json();
+}
+
+}  // namespace
+
+TEST_SUITE("sync/daemon") {
+  TEST_CASE("three clones change one ticket offline; syncs in any order agree, nothing lost") {
+    Shared s;
+    Daemon daemon(s.root.path());
+    std::string url = daemon.url("desk.git");
+    Clone a = s.clone(url, "a", "A1"), b = s.clone(url, "b", "B2"), c = s.clone(url, "c", "C3");
+    std::string t = a.new_ticket("共享打印机故障");
+    REQUIRE(a.sdesk("take " + t, "l1a").code == 0);
+    REQUIRE(a.sdesk("start " + t, "l1a").code == 0);
+    Run r = a.sdesk("sync --json");
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.json()["pushed"] == true);
+    REQUIRE(b.sdesk("sync").code == 0);
+    REQUIRE(c.sdesk("sync").code == 0);
+    CHECK(b.tree() == a.tree());
+    size_t base_events = show(b, t)["events"].size();
+
+    // Offline work in each clone: new tickets and one concurrent change each to t.
+    a.now = "2026-03-02T11:00:00+08:00";
+    b.now = "2026-03-02T11:05:00+08:00";
+    c.now = "2026-03-02T11:10:00+08:00";
+    std::set<std::string> created;
+    for (const Clone* k : {&a, &b, &c})
+      for (int i = 0; i < 2; ++i) created.insert(k->new_ticket("离线工单"));
+    CHECK(created.size() == 6);
+    REQUIRE(a.sdesk("note " + t + " " + q("已远程查看"), "l1a").code == 0);
+    REQUIRE(b.sdesk("escalate " + t + " --to l2 --reason 驱动问题 --done 重启无效", "l1a").code ==
+            0);
+    REQUIRE(c.sdesk("resolve " + t + " --solution 更换硒鼓", "l1a").code == 0);
+
+    for (const Clone* k : {&b, &c, &a, &b, &c}) {
+      Run s1 = k->sdesk("sync --json");
+      INFO(k->dir << ": " << s1.err);
+      REQUIRE(s1.code == 0);
+      CHECK(k->clean());
+    }
+    CHECK(a.tree() == b.tree());
+    CHECK(b.tree() == c.tree());
+    Run bare_tree = sh(s.bare(), "git rev-parse main^{tree}");
+    CHECK(bare_tree.line() == a.tree());
+
+    // Every event is there once, the late resolve is kept and marked, and recorded as a conflict.
+    auto j = show(c, t);
+    std::set<std::string> ids;
+    int notes = 0, escalations = 0, resolves = 0, conflicts = 0;
+    for (const auto& e : j["events"]) {
+      CHECK(ids.insert(e["id"].get<std::string>()).second);
+      std::string act = e["action"];
+      notes += act == "note";
+      escalations += act == "escalate";
+      resolves += act == "resolve";
+      conflicts += act == "conflict";
+    }
+    CHECK(notes == 1);
+    CHECK(escalations == 1);
+    CHECK(resolves == 1);
+    CHECK(conflicts == 1);
+    CHECK(j["events"].size() == base_events + 4);
+    CHECK(j["status"] == "new");
+    CHECK(j["tier"] == "l2");
+    Run cf = c.sdesk("conflicts --json");
+    REQUIRE(cf.code == 0);
+    REQUIRE(cf.json().size() == 1);
+    CHECK(cf.json()[0]["id"] == t);
+    CHECK(cf.json()[0]["action"] == "resolve");
+
+    // All six offline tickets are everywhere; the merge commit carries the sync trailers.
+    Run list = a.sdesk("list --json");
+    REQUIRE(list.code == 0);
+    std::set<std::string> listed;
+    for (const auto& row : list.json()) listed.insert(row["id"].get<std::string>());
+    for (const auto& id : created) CHECK(listed.count(id) == 1);
+    std::string merge = a.git("log --merges -1 --format=%B").out;
+    CHECK(merge.find("desk: sync") == 0);
+    CHECK(merge.find("Sdesk-Object: desk") != std::string::npos);
+    CHECK(merge.find("Sdesk-Action: sync") != std::string::npos);
+    for (const Clone* k : {&a, &b, &c}) CHECK(k->git("fsck --strict").code == 0);
+    CHECK(sh(s.bare(), "git fsck --strict").code == 0);
+    CHECK(a.sdesk("verify").code == 0);
+  }
+
+  TEST_CASE("the pre-receive hook refuses bad pushes with the reason and accepts good ones") {
+    Shared s;
+    Run inst = sh(s.root.path(), std::string(SDESK_BINARY) + " -C desk.git hook install");
+    REQUIRE_MESSAGE(inst.code == 0, inst.err);
+    CHECK(fs::exists(s.bare() / "hooks" / "pre-receive"));
+    CHECK(slurp(s.bare() / "hooks" / "pre-receive").find(SDESK_BINARY) != std::string::npos);
+    Daemon daemon(s.root.path());
+    Clone a = s.clone(daemon.url("desk.git"), "a", "A1");
+
+    // A good push: tickets made by sdesk and escalated to l2.
+    std::string t = a.new_ticket("核心交换机告警");
+    REQUIRE(a.sdesk("take " + t, "l1a").code == 0);
+    REQUIRE(a.sdesk("escalate " + t + " --to l2 --assign l2a --reason 硬件 --done 已重启", "l1a")
+                .code == 0);
+    Run good = a.sdesk("sync");
+    REQUIRE_MESSAGE(good.code == 0, good.err);
+    CHECK(sh(s.bare(), "git rev-parse main").line() == a.git("rev-parse HEAD").line());
+
+    std::string path = a.git("ls-files tickets").line();
+    auto rewrite = [&](const std::function<void(std::vector<nlohmann::ordered_json>&)>& edit) {
+      sdesk::Ticket tk = sdesk::parse_ticket_fast(slurp(a.dir / path), path);
+      std::vector<nlohmann::ordered_json> events = tk.events;
+      edit(events);
+      std::ofstream(a.dir / path) << sdesk::ticket_yaml(sdesk::fold_ticket(t, events));
+    };
+    auto commit_as = [&](const std::string& name, const std::string& email,
+                         const std::string& action) {
+      std::map<std::string, std::string> id{{"GIT_AUTHOR_NAME", name},
+                                            {"GIT_AUTHOR_EMAIL", email},
+                                            {"GIT_COMMITTER_NAME", name},
+                                            {"GIT_COMMITTER_EMAIL", email}};
+      REQUIRE(sh(a.dir,
+                 "git commit -q -am " +
+                     q(t + ": " + action + "\n\nSdesk-Object: " + t + "\nSdesk-Action: " + action),
+                 id)
+                  .code == 0);
+    };
+    auto push_refused = [&](const std::string& reason) {
+      Run p = a.git("push origin main");
+      INFO(p.err);
+      CHECK(p.code != 0);
+      CHECK(p.err.find(reason) != std::string::npos);
+      CHECK(a.git("reset -q --hard origin/main").code == 0);
+    };
+
+    SUBCASE("an l1 escalating to a vendor by hand") {
+      rewrite([&](auto& ev) {
+        ev.push_back({{"id", "1ZZZZZZZZZA1"},
+                      {"at", "2026-03-02T10:30:00+08:00"},
+                      {"by", "l1a"},
+                      {"action", "escalate"},
+                      {"to", "vendor"},
+                      {"vendor", "acme"},
+                      {"reason", "坏了"},
+                      {"done", "无"}});
+      });
+      commit_as("张三", "l1a@example.com", "escalate");
+      push_refused("only l2 or the PM escalates to a vendor");
+    }
+    SUBCASE("a commit that deletes an event") {
+      rewrite([](auto& ev) { ev.pop_back(); });
+      commit_as("王经理", "pm1@example.com", "edit");
+      push_refused("was removed");
+    }
+    SUBCASE("a file that fails its schema") {
+      std::string text = slurp(a.dir / path);
+      auto at = text.find("priority: P3");
+      REQUIRE(at != std::string::npos);
+      text.replace(at, 12, "priority: P9");
+      std::ofstream(a.dir / path) << text;
+      commit_as("王经理", "pm1@example.com", "edit");
+      push_refused("priority");
+    }
+    CHECK(sh(s.bare(), "git rev-parse main").line() == a.git("rev-parse HEAD").line());
+  }
+}
+
+TEST_SUITE("sync/git") {
+  TEST_CASE("a plain git pull merges one ticket's concurrent changes with no conflict markers") {
+    Shared s;
+    std::string url = s.bare().string();
+    Clone a = s.clone(url, "a", "A1"), b = s.clone(url, "b", "B2");
+    std::string t = a.new_ticket("VPN 无法连接");
+    REQUIRE(a.sdesk("take " + t, "l1a").code == 0);
+    REQUIRE(a.git("push -q origin main").code == 0);
+    REQUIRE(b.git("pull -q --no-rebase origin main").code == 0);
+    // The first sdesk command in the clone registered the driver by this binary's path.
+    REQUIRE(b.sdesk("show " + t).code == 0);
+    CHECK(b.git("config merge.sdesk.driver").out.find(SDESK_BINARY) != std::string::npos);
+    a.now = "2026-03-02T10:10:00+08:00";
+    b.now = "2026-03-02T10:20:00+08:00";
+    REQUIRE(a.sdesk("note " + t + " " + q("甲的备注"), "l1a").code == 0);
+    REQUIRE(b.sdesk("start " + t, "l1a").code == 0);
+    REQUIRE(b.sdesk("note " + t + " " + q("乙的备注"), "l1a").code == 0);
+    REQUIRE(a.git("push -q origin main").code == 0);
+    Run pull = b.git("pull --no-rebase --no-edit origin main");
+    INFO(pull.out << pull.err);
+    REQUIRE(pull.code == 0);
+    std::string text = slurp(b.dir / b.git("ls-files tickets").line());
+    CHECK(text.find("<<<<<<<") == std::string::npos);
+    CHECK(text.find("甲的备注") != std::string::npos);
+    CHECK(text.find("乙的备注") != std::string::npos);
+    auto j = show(b, t);
+    CHECK(j["status"] == "in_progress");
+    CHECK(b.clean());
+  }
+
+  TEST_CASE("an unreachable remote or a real text conflict stops the sync with nothing lost") {
+    Shared s;
+    std::string url = s.bare().string();
+    Clone a = s.clone(url, "a", "A1"), b = s.clone(url, "b", "B2");
+    std::string before = a.git("rev-parse HEAD").line();
+    a.new_ticket("离线记录");
+    std::string mine = a.git("rev-parse HEAD").line();
+    Run r = a.sdesk("sync git://127.0.0.1:1/nothing.git");
+    CHECK(r.code == 5);
+    CHECK(r.err.find("cannot fetch") != std::string::npos);
+    CHECK(a.git("rev-parse HEAD").line() == mine);
+    CHECK(a.clean());
+
+    // The same line of a file that is not an sdesk object, changed in both clones.
+    for (const Clone* k : {&a, &b}) {
+      std::ofstream(k->dir / "README.txt") << "desk notes: " << k->dir.filename().string() << "\n";
+      REQUIRE(k->git("add README.txt").code == 0);
+      REQUIRE(k->git("commit -q -m readme").code == 0);
+    }
+    REQUIRE(b.sdesk("sync").code == 0);
+    mine = a.git("rev-parse HEAD").line();
+    Run c = a.sdesk("sync");
+    CHECK(c.code == 5);
+    CHECK(c.err.find("README.txt") != std::string::npos);
+    CHECK(a.git("rev-parse HEAD").line() == mine);
+    CHECK(a.clean());
+    CHECK(before != mine);
+  }
+
+  TEST_CASE("the same ID made in two clones: the later ticket is renamed, the old ID kept") {
+    Shared s;
+    std::string url = s.bare().string();
+    // The same node in both clones, and b's clock one second ahead of its SDESK_NOW: the
+    // same ticket ID for two different tickets (b's made a second earlier).
+    Clone a = s.clone(url, "a", "A1"), b = s.clone(url, "b", "A1 0 1772416799");
+    std::string ta = a.new_ticket("甲的工单");
+    b.now = "2026-03-02T09:59:59+08:00";
+    std::string tb = b.new_ticket("乙的工单", "l1b");
+    REQUIRE(ta == tb);
+    REQUIRE(a.sdesk("sync").code == 0);
+    b.now = "2026-03-02T10:30:00+08:00";
+    Run r = b.sdesk("sync --json");
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    REQUIRE(r.json()["renamed"].size() == 1);
+    std::string renamed = r.json()["renamed"][0]["new"];
+    CHECK(r.json()["renamed"][0]["old"] == ta);
+    CHECK(renamed != ta);
+    auto first = show(b, ta), second = show(b, renamed);
+    CHECK(first["title"] == "乙的工单");
+    CHECK(second["title"] == "甲的工单");
+    CHECK(second["aliases"] == nlohmann::json::array({ta}));
+    CHECK(second["events"].back()["action"] == "alias");
+    CHECK(b.clean());
+    CHECK(b.sdesk("verify").code == 0);
+    REQUIRE(a.sdesk("sync").code == 0);
+    CHECK(a.tree() == b.tree());
+  }
+}
