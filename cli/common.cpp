@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "lib/complaints.hpp"
 #include "lib/error.hpp"
 
 namespace sdesk::cli {
@@ -84,6 +85,12 @@ void add_format_flags(CLI::App* cmd, Globals& g, bool output) {
 
 namespace sdesk::cli {
 
-void after_write(Desk&) {}
+void after_write(Desk& desk) {
+  try {
+    sweep_overdue(desk);  // overdue complaints go to the PM, once; a no-op when none is due
+  } catch (const Error& e) {
+    warn(std::string("complaint sweep: ") + e.what());
+  }
+}
 
 }  // namespace sdesk::cli

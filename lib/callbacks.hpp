@@ -14,28 +14,28 @@ namespace sdesk {
 
 // One recorded callback, with the state of the improvement action it may have opened.
 struct CallbackRecord {
-  std::string ticket;            // the ticket called back
-  std::string by;                // who called
-  std::string at;                // when (ISO 8601)
-  bool reached = false;          // whether the customer was reached
-  std::optional<int> score;      // satisfaction 1..5, if given
-  std::string feedback;          // what the customer said
-  bool needs_action = false;     // a low score or complaint words opened an action
-  bool has_plan = false;         // an improvement plan was recorded after it
-  bool has_reply = false;        // an answer to the customer was recorded after it
-  std::string owner;             // the ticket's owner (the consultant)
-  std::string plan_owner;        // who owns the plan, if any
-  std::string plan;              // the plan text
-  std::string plan_due;          // the plan's due time (ISO 8601)
-  std::string reply;             // the answer given to the customer
+  std::string ticket;         // the ticket called back
+  std::string by;             // who called
+  std::string at;             // when (ISO 8601)
+  bool reached = false;       // whether the customer was reached
+  std::optional<int> score;   // satisfaction 1..5, if given
+  std::string feedback;       // what the customer said
+  bool needs_action = false;  // a low score or complaint words opened an action
+  bool has_plan = false;      // an improvement plan was recorded after it
+  bool has_reply = false;     // an answer to the customer was recorded after it
+  std::string owner;          // the ticket's owner (the consultant)
+  std::string plan_owner;     // who owns the plan, if any
+  std::string plan;           // the plan text
+  std::string plan_due;       // the plan's due time (ISO 8601)
+  std::string reply;          // the answer given to the customer
 };
 
 // How to choose tickets to call back.
 struct PickOptions {
-  std::string period;                  // YYYY-MM of closing (desk zone); empty: any
-  std::string sample;                  // "N" or "P%"; empty: every candidate
-  std::optional<std::uint64_t> seed;   // PRNG seed; default derived from the clock
-  bool dry_run = false;                // choose but record nothing
+  std::string period;                 // YYYY-MM of closing (desk zone); empty: any
+  std::string sample;                 // "N" or "P%"; empty: every candidate
+  std::optional<std::uint64_t> seed;  // PRNG seed; default derived from the clock
+  bool dry_run = false;               // choose but record nothing
 };
 
 // The chosen tickets and the seed that chose them.

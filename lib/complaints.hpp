@@ -11,27 +11,27 @@ namespace sdesk {
 
 // One complaint, folded from its events; `overdue` is computed at load time.
 struct Complaint {
-  std::string id;                     // C-2611-XXXXXXX
-  std::string status;                 // received, investigating, measures, replied, closed
-  std::string customer;               // who complains
-  std::string contact;                // how to reach them
-  std::string channel;                // how the complaint came in
-  std::string ticket;                 // the ticket it is about, if any
-  std::string against;                // the staff member it is about, if any
-  std::string text;                   // the complaint
-  std::string investigation;          // what the investigation found
-  std::string cause;                  // the cause found
-  std::string measures;               // corrective measures
-  std::string reply;                  // the answer given to the customer
-  std::optional<bool> reply_accepted; // whether the customer accepted the reply
-  std::string handler;                // who works it (last to investigate, measure or reply)
-  std::string due;                    // due time (ISO 8601)
-  bool overdue = false;               // past due and not closed, at load time
-  std::string created_at;             // when it was received
-  std::string created_by;             // who recorded it
-  std::string closed_at;              // when the PM closed it
-  std::string escalated_at;           // when it was escalated to the PM (overdue), if ever
-  std::vector<Json> events;           // all events, in (at, id) order
+  std::string id;                      // C-2611-XXXXXXX
+  std::string status;                  // received, investigating, measures, replied, closed
+  std::string customer;                // who complains
+  std::string contact;                 // how to reach them
+  std::string channel;                 // how the complaint came in
+  std::string ticket;                  // the ticket it is about, if any
+  std::string against;                 // the staff member it is about, if any
+  std::string text;                    // the complaint
+  std::string investigation;           // what the investigation found
+  std::string cause;                   // the cause found
+  std::string measures;                // corrective measures
+  std::string reply;                   // the answer given to the customer
+  std::optional<bool> reply_accepted;  // whether the customer accepted the reply
+  std::string handler;                 // who works it (last to investigate, measure or reply)
+  std::string due;                     // due time (ISO 8601)
+  bool overdue = false;                // past due and not closed, at load time
+  std::string created_at;              // when it was received
+  std::string created_by;              // who recorded it
+  std::string closed_at;               // when the PM closed it
+  std::string escalated_at;            // when it was escalated to the PM (overdue), if ever
+  std::vector<Json> events;            // all events, in (at, id) order
 };
 
 // What an operator records for a new complaint.

@@ -25,11 +25,11 @@ struct SurveyResponse {
 
 // One campaign.
 struct SurveyCampaign {
-  std::string name;         // campaign name (directory)
-  std::string period;       // free period text; campaigns order by it
-  bool anonymous = false;   // keeps no customer identity
-  std::string created_at;   // when it was created
-  std::string created_by;   // who created it
+  std::string name;        // campaign name (directory)
+  std::string period;      // free period text; campaigns order by it
+  bool anonymous = false;  // keeps no customer identity
+  std::string created_at;  // when it was created
+  std::string created_by;  // who created it
 };
 
 // The five dimensions in form order.

@@ -33,6 +33,10 @@ const std::vector<Transition>& transitions() {
       {"kb", {"*"}, "", "article linked"},
       {"alias", {"*"}, "", "renamed at merge: the old ID stays an alias"},
       {"conflict", {"*"}, "", "a merge made an event no longer apply"},
+      {"callback-pick", {"*"}, "", "picked for a callback"},
+      {"callback", {"*"}, "", "customer called back"},
+      {"callback-plan", {"*"}, "", "improvement plan"},
+      {"callback-reply", {"*"}, "", "answer to the customer"},
   };
   return t;
 }
@@ -169,6 +173,15 @@ std::string why_forbidden(const Settings& s, const Staff& actor, const Ticket& t
   if (actor.role == "pm") return "";
   std::string action = str(e, "action");
   if (action == "assign") return "only the PM assigns a ticket to someone else";
+  if (action == "callback-plan" || action == "callback-reply") {
+    std::string owner;  // the consultant the PM named in the latest plan
+    for (const auto& ev : t.events)
+      if (str(ev, "action") == "callback-plan") owner = str(ev, "owner");
+    if (!owner.empty() && owner == actor.id) return "";
+    return fmt::format("{} ({}) may not record a callback {}: only the PM or the plan's owner{}",
+                       actor.id, actor.role, action == "callback-plan" ? "plan" : "reply",
+                       owner.empty() ? "" : " (" + owner + ")");
+  }
   if (action == "escalate" && str(e, "to") == "vendor" && actor.role != "l2")
     return "only l2 or the PM escalates to a vendor";
   auto it = s.permissions.find(action);
@@ -184,6 +197,7 @@ std::string why_forbidden(const Settings& s, const Staff& actor, const Ticket& t
         {"reopen", {"owner", "assignee"}}, {"cancel", {"owner", "assignee"}},
         {"link", {"owner", "assignee"}}, {"kb", {"l1", "l2"}},
         {"alias", {"any"}},              {"conflict", {"any"}},
+        {"callback-pick", {"l1"}},       {"callback", {"l1"}},
     };
     auto d = dflt.find(action);
     if (d != dflt.end()) who = d->second;
