@@ -44,9 +44,13 @@ void run_sync(const Globals& g, const std::string& remote) {
         {r.remote, r.outcome, r.head, r.pushed ? "yes" : "no", std::to_string(r.merged.size())});
     return emit(g, render_csv(t));
   }
-  std::string out =
-      fmt::format("{} {} with {}: {}{}\n", r.outcome == "up-to-date" ? "already" : "synced",
-                  r.branch.substr(11), r.remote, r.outcome, r.pushed ? ", pushed" : "");
+  std::string b = r.branch.substr(11);
+  std::string out = r.outcome == "up-to-date"
+                        ? fmt::format("{} is up to date with {}\n", b, r.remote)
+                    : r.outcome == "pushed"
+                        ? fmt::format("pushed {} to {}\n", b, r.remote)
+                        : fmt::format("synced {} with {}: {}{} ({})\n", b, r.remote, r.outcome,
+                                      r.pushed ? ", pushed" : "", r.head.substr(0, 10));
   if (!r.merged.empty())
     out += fmt::format("merged event by event: {} object{}\n", r.merged.size(),
                        r.merged.size() == 1 ? "" : "s");

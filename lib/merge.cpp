@@ -139,6 +139,7 @@ std::vector<Json> union_events(const std::vector<Json>& ours, const std::vector<
 
 FileMerge merge_text(const std::string& path, const std::optional<std::string>& base,
                      const std::string& ours, const std::string& theirs) {
+  git_library_init();
   git_merge_file_input in_base = GIT_MERGE_FILE_INPUT_INIT;
   git_merge_file_input in_ours = GIT_MERGE_FILE_INPUT_INIT;
   git_merge_file_input in_theirs = GIT_MERGE_FILE_INPUT_INIT;

@@ -170,7 +170,6 @@ void check_file(const std::string& commit, const std::string& path, const Change
     validate_file(path, *c.after);
   } catch (const Error& e) {
     out.push_back({commit, path, e.what()});
-    return;
   }
   if (c.before && !(merge && renamed_at_merge(path, c))) {
     try {
