@@ -20,12 +20,18 @@ std::vector<std::string> ticket_ids(const Desk& desk) {
   return out;
 }
 
+std::vector<Ticket> tickets_where(const Desk& desk, const HeadFilter& keep) {
+  TreePtr tree = desk.repo().head_tree();
+  return cached_tickets(desk.repo(), tree.get(), keep);
+}
+
 std::vector<Ticket> all_tickets(const Desk& desk) {
-  std::vector<Ticket> out;
-  desk.walk("tickets", [&](const std::string& path, const git_oid& id) {
-    if (is_yaml(path)) out.push_back(parse_ticket_fast(desk.blob(id), path));
-  });
-  return out;
+  return tickets_where(desk, {});
+}
+
+std::vector<Ticket> open_tickets(const Desk& desk) {
+  return tickets_where(desk,
+                       [](const TicketHead& h) { return is_open_status(std::string(h.status)); });
 }
 
 }  // namespace sdesk

@@ -1,9 +1,10 @@
 // Reads that scan the desk. Every scan goes through here, so that the index cache has one
-// place to live (DESIGN.md "Index cache").
+// place to live (DESIGN.md "Index cache"; lib/cache.hpp).
 #pragma once
 #include <string>
 #include <vector>
 
+#include "lib/cache.hpp"
 #include "lib/desk.hpp"
 #include "lib/ticket.hpp"
 
@@ -11,7 +12,11 @@ namespace sdesk {
 
 // IDs of every ticket in HEAD, from the tree's paths alone (no file is read).
 std::vector<std::string> ticket_ids(const Desk& desk);
-// Every ticket in HEAD, in ID order.
+// Every ticket in HEAD, in ID order (through the index cache).
 std::vector<Ticket> all_tickets(const Desk& desk);
+// The tickets in HEAD whose head passes `keep`, in ID order; only those are decoded in full.
+std::vector<Ticket> tickets_where(const Desk& desk, const HeadFilter& keep);
+// The open tickets in HEAD (new, assigned, in_progress, pending), in ID order.
+std::vector<Ticket> open_tickets(const Desk& desk);
 
 }  // namespace sdesk
