@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "lib/complaints.hpp"
 #include "lib/error.hpp"
 #include "lib/ticket.hpp"
 #include "lib/time.hpp"
@@ -81,13 +82,21 @@ Ticket mark_conflicts(Ticket t, const MergeStamp& stamp, std::vector<std::string
   return fold_ticket(t.id, std::move(events));
 }
 
-// Emits a merged event object: a ticket is folded again; another object keeps ours' state.
+// Emits a merged event object: a ticket or complaint is folded again; an article keeps
+// ours' state block.
 std::string emit_object(const std::string& path, Json doc, std::vector<Json> events,
                         const MergeStamp& stamp, std::vector<std::string>& illegal) {
   if (is_ticket_path(path)) {
     Ticket t = fold_ticket(doc.value("id", ""), std::move(events));
     t = mark_conflicts(std::move(t), stamp, illegal);
     return ticket_yaml(t);
+  }
+  if (starts(path, "complaints/")) {
+    Complaint c = fold_complaint(doc.value("id", ""), std::move(events), Time{});
+    return emit_yaml(
+        complaint_file_json(c),
+        "sdesk complaint (客户投诉反馈表). The fields above `events` are derived from\n"
+        "the events; append to events only through sdesk.");
   }
   doc["events"] = events;
   return emit_yaml(doc);

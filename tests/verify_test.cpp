@@ -42,7 +42,9 @@ TEST_SUITE("sync/verify") {
     CHECK(r.out.empty());
     TempDir bare;
     REQUIRE(sh(bare.path(), "git clone -q --bare " + q(d.dir().string()) + " b.git").code == 0);
-    Run rb = sh(bare.path(), std::string(SDESK_BINARY) + " -C b.git verify --json");
+    std::string cmd = SDESK_BINARY;
+    cmd += " -C b.git verify --json";
+    Run rb = sh(bare.path(), cmd);
     INFO(rb.err);
     CHECK(rb.code == 0);
     CHECK(rb.json()["ok"] == true);
