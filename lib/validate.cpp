@@ -3,6 +3,7 @@
 #include <map>
 
 #include "lib/error.hpp"
+#include "lib/kb.hpp"
 #include "lib/settings.hpp"
 #include "lib/staff.hpp"
 #include "lib/ticket.hpp"
@@ -42,6 +43,9 @@ void validate_file(const std::string& path, const std::string& text) {
     Ticket t = parse_ticket(text, path);
     if (t.id != stem) refuse("{}: id: '{}' does not match the file name", path, t.id);
     if (ticket_path(t.id) != path) refuse("{}: the file is not where its ID puts it ({})", path, ticket_path(t.id));
+  } else if (starts(path, "kb/")) {
+    Article a = parse_article(text, path);
+    if (article_path(a.id) != path) refuse("{}: id: '{}' does not match the file name", path, a.id);
   } else {
     for (const auto& [prefix, schema] : std::map<std::string, std::string>{
              {"kb/", "kb"}, {"complaints/", "complaint"}, {"duty/", "duty"},
