@@ -3,6 +3,7 @@
 #include <regex>
 #include <sstream>
 
+#include "lib/calendar.hpp"
 #include "lib/error.hpp"
 
 namespace sdesk {
@@ -157,7 +158,8 @@ std::string set_top_level_key(const std::string& text, const std::string& key,
 
 std::string default_desk_yaml(const std::string& name) {
   std::string n = name.empty() ? "服务台" : name;
-  return fmt::format(R"(# sdesk desk settings. Every key may be left out; the defaults are shown.
+  // A new desk starts with China's 2024–2026 calendar built in (docs/sla.md).
+  return merge_calendar(fmt::format(R"(# sdesk desk settings. Every key may be left out; the defaults are shown.
 name: {}
 timezone: Asia/Shanghai            # IANA name; all times are shown in it
 hotline: "400-000-0000"
@@ -205,7 +207,8 @@ permissions:
   cancel: [owner, assignee]
   link: [owner, assignee]
 )",
-                     n.find_first_of(":#\"'") != std::string::npos ? "\"" + n + "\"" : n);
+                     n.find_first_of(":#\"'") != std::string::npos ? "\"" + n + "\"" : n),
+                        builtin_china_calendar());
 }
 
 }  // namespace sdesk

@@ -1,34 +1,200 @@
+// SLA clocks from a ticket's events on the desk calendar (lib/calendar.hpp). Nothing here
+// reads the wall clock: `now` is the only present.
 #include "lib/sla.hpp"
 
+#include <algorithm>
+#include <set>
+
+#include "lib/calendar.hpp"
 #include "lib/error.hpp"
+#include "lib/workflow.hpp"
 
 namespace sdesk {
 
-// Provisional: a wall clock for every priority, until the calendar lands.
+namespace {
+
+// One stretch of the ticket's life in which its state did not change.
+struct Segment {
+  Time from;
+  Time to;
+  std::string status;
+  bool paused = false;  // pending on the customer
+};
+
+// The ticket's life from its first event to `end`, as segments of constant state; events
+// that were not legal at their turn are skipped, as the fold skips them.
+std::vector<Segment> segments(const Ticket& t, Zone z, Time end) {
+  std::vector<Segment> out;
+  Ticket scratch;
+  scratch.id = t.id;
+  for (const auto& e : t.events) {
+    if (!why_illegal(scratch, e).empty()) continue;
+    apply_event(scratch, e);
+    Time at = std::min(parse_time(e.value("at", ""), z, "at"), end);
+    if (!out.empty()) at = out.back().to = std::max(out.back().from, at);
+    Segment seg{at, end, scratch.status,
+                scratch.status == "pending" && scratch.pending_reason == "customer"};
+    if (!out.empty() && out.back().from == at)
+      out.back() = seg;
+    else
+      out.push_back(seg);
+  }
+  return out;
+}
+
+// Sorts spans and merges those that touch or overlap.
+std::vector<Span> merged(std::vector<Span> v) {
+  std::sort(v.begin(), v.end(), [](const Span& a, const Span& b) { return a.from < b.from; });
+  std::vector<Span> out;
+  for (const auto& s : v) {
+    if (s.from >= s.to) continue;
+    if (!out.empty() && s.from <= out.back().to)
+      out.back().to = std::max(out.back().to, s.to);
+    else
+      out.push_back(s);
+  }
+  return out;
+}
+
+bool stopped(const std::string& status) {
+  return status == "resolved" || status == "closed";
+}
+
+std::string gap_warning(const Ticket& t, int year) {
+  return fmt::format(
+      "{}: no calendar for {}: its SLA due times are unknown (import {} with "
+      "`sdesk calendar import FILE`)",
+      t.id, year, year);
+}
+
+}  // namespace
+
 SlaState compute_sla(const Ticket& t, const Settings& s, Time now) {
   SlaState st;
   auto it = s.sla.find(t.priority);
   if (it == s.sla.end() || t.created_at.empty()) return st;
-  Zone zone = s.zone;
-  Time created = parse_time(t.created_at, zone, "created_at");
-  st.response_due = created + std::chrono::minutes(wall_minutes(it->second.response));
-  st.resolve_due = created + std::chrono::minutes(wall_minutes(it->second.resolve));
-  if (!t.responded_at.empty()) {
-    Time r = parse_time(t.responded_at, zone, "responded_at");
-    st.minutes_to_response = (r - created).count() / 60;
-    st.response_breached = r > *st.response_due;
-  } else {
-    st.response_breached = now > *st.response_due;
+  const SlaTarget& target = it->second;
+  Zone z = s.zone;
+  Calendar cal(s);
+  Clock clock(cal, target.business);
+  st.clock = target.business ? "business" : "24x7";
+  Time created = parse_time(t.created_at, z, "created_at");
+  std::set<int> gaps;
+  auto guarded = [&](auto&& f) {
+    try {
+      f();
+    } catch (const CalendarGap& g) {
+      gaps.insert(g.year());
+    }
+  };
+
+  // Where each clock ends: at the first response, at the last resolution, at cancelling, or now.
+  std::vector<Segment> life = segments(t, z, std::max(now, created));
+  Time resolve_end = std::max(now, created);
+  bool open = is_open_status(t.status);
+  if (!open && !life.empty()) resolve_end = life.back().from;
+  if (!t.resolved_at.empty() && stopped(t.status))
+    resolve_end = parse_time(t.resolved_at, z, "resolved_at");
+  std::optional<Time> responded;
+  if (!t.responded_at.empty()) responded = parse_time(t.responded_at, z, "responded_at");
+  Time response_end = responded ? *responded : resolve_end;
+
+  // Stops: customer waits pause both clocks; time spent resolved (before a reopen) stops the
+  // resolution clock.
+  std::vector<Span> pauses, resolved;
+  for (const auto& seg : life) {
+    if (seg.paused) pauses.push_back({seg.from, seg.to});
+    if (stopped(seg.status) && seg.to <= resolve_end && seg.from < resolve_end)
+      resolved.push_back({seg.from, seg.to});
   }
-  if (!t.resolved_at.empty()) {
-    Time r = parse_time(t.resolved_at, zone, "resolved_at");
-    st.minutes_to_resolve = (r - created).count() / 60;
-    st.resolve_breached = r > *st.resolve_due;
-  } else if (is_open_status(t.status)) {
-    st.resolve_breached = now > *st.resolve_due;
-    st.due = t.responded_at.empty() ? st.response_due : st.resolve_due;
-    st.left_minutes = (*st.due - now).count() / 60;
+  pauses = merged(pauses);
+  std::vector<Span> resolve_stops = pauses;
+  resolve_stops.insert(resolve_stops.end(), resolved.begin(), resolved.end());
+  resolve_stops = merged(resolve_stops);
+
+  guarded([&] {
+    std::int64_t secs = clock.target_seconds(created, target.response);
+    st.response_target = secs / 60;
+    st.response_due = clock.advance(created, secs, pauses);
+    st.response_breached = response_end > *st.response_due;
+  });
+  guarded([&] {
+    std::int64_t secs = clock.target_seconds(created, target.resolve);
+    st.resolve_target = secs / 60;
+    st.resolve_due = clock.advance(created, secs, resolve_stops);
+  });
+  if (!t.required_by.empty() && !(st.resolve_due == std::nullopt && !gaps.empty())) {
+    Time rb = parse_time(t.required_by, z, "required_by");
+    if (!st.resolve_due || rb < *st.resolve_due) {
+      st.resolve_due = rb;
+      st.due_from_required_by = true;
+    }
   }
+  if (st.resolve_due) st.resolve_breached = resolve_end > *st.resolve_due;
+  guarded([&] {
+    if (responded) st.minutes_to_response = clock.minutes(created, *responded, pauses);
+    if (!t.resolved_at.empty() && stopped(t.status))
+      st.minutes_to_resolve = clock.minutes(created, resolve_end, resolve_stops);
+    std::int64_t paused = 0;
+    for (const auto& p : pauses) paused += clock.seconds(p.from, p.to);
+    st.paused_minutes = paused / 60;
+  });
+
+  // The running targets of an open ticket: due, time left and the share used.
+  if (open) {
+    guarded([&] {
+      auto share_at_risk = [&](Time due, const std::vector<Span>& stops) {
+        std::int64_t used = clock.seconds(created, now, stops);
+        std::int64_t left = now < due ? clock.seconds(now, due, stops) : 0;
+        if (used + left <= 0) return now >= due;
+        return double(used) >= s.at_risk * double(used + left);
+      };
+      if (!responded && st.response_due) {
+        st.due = st.response_due;
+        st.left_minutes = clock.minutes(now, *st.response_due, pauses);
+        st.at_risk = share_at_risk(*st.response_due, pauses);
+      }
+      if (st.resolve_due) {
+        if (!st.due || *st.resolve_due < *st.due) {
+          st.due = st.resolve_due;
+          st.left_minutes = clock.minutes(now, *st.resolve_due, resolve_stops);
+        }
+        st.at_risk = st.at_risk || share_at_risk(*st.resolve_due, resolve_stops);
+      }
+    });
+  }
+
+  // What counted, stretch by stretch, for `sla explain`.
+  guarded([&] {
+    auto add = [&](const char* name, Time a, Time b, const Segment& seg, bool is_resolve) {
+      if (a >= b) return;
+      if (seg.paused || (is_resolve && stopped(seg.status))) {
+        st.intervals.push_back(
+            {name, a, b, clock.seconds(a, b) / 60,
+             seg.paused ? "paused: waiting on the customer" : "stopped: resolved until reopened",
+             false});
+        return;
+      }
+      for (const auto& span : clock.counted(a, b)) {
+        std::string why = "24x7 clock";
+        if (clock.business()) {
+          DayInfo d = cal.day(local_day(span.from, z));
+          why = "working hours (" + weekday_name(d.day) + ", " + d.reason +
+                (d.reason.rfind("workday", 0) == 0 ? ", mon's hours" : "") + ")";
+        }
+        st.intervals.push_back(
+            {name, span.from, span.to, (span.to - span.from).count() / 60, why, true});
+      }
+    };
+    for (const auto& seg : life) {
+      add("response", seg.from, std::min(seg.to, response_end), seg, false);
+    }
+    for (const auto& seg : life) {
+      add("resolve", seg.from, std::min(seg.to, resolve_end), seg, true);
+    }
+  });
+
+  for (int y : gaps) st.warnings.push_back(gap_warning(t, y));
   return st;
 }
 

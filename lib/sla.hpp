@@ -14,8 +14,9 @@ struct SlaInterval {
   std::string clock;     // "response" or "resolve"
   Time from;             // start
   Time to;               // end
-  std::int64_t minutes;  // minutes that counted on the ticket's clock
-  std::string why;       // "working hours", "paused: waiting on customer", …
+  std::int64_t minutes;  // minutes of the ticket's clock in the stretch
+  std::string why;       // "working hours (weekday)", "paused: waiting on customer", …
+  bool counted = true;   // false: paused or stopped, the minutes did not count
 };
 
 // The SLA state of one ticket at one instant.
@@ -32,6 +33,10 @@ struct SlaState {
   std::optional<std::int64_t> left_minutes; // clock minutes left to `due` (negative: late)
   std::vector<std::string> warnings;        // e.g. "no calendar for 2027"
   std::vector<SlaInterval> intervals;       // what counted, for explain
+  std::string clock;                        // "business" or "24x7" ("" without a policy)
+  std::optional<std::int64_t> response_target;  // response target in clock minutes
+  std::optional<std::int64_t> resolve_target;   // resolution target in clock minutes
+  bool due_from_required_by = false;        // resolve_due is the customer's required_by
 };
 
 // Computes a ticket's clocks at `now`; the same events and settings give the same result.
