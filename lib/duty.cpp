@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "lib/complaints.hpp"
 #include "lib/error.hpp"
 #include "lib/scan.hpp"
 #include "lib/sla.hpp"
@@ -218,7 +219,19 @@ Handover gather_handover(const Desk& desk, const std::string& to, const std::str
   doc["at_risk"] = at_risk;
   doc["breached"] = breached;
   doc["escalations"] = escalations;
-  doc["complaints_due"] = Json();  // filled when the complaints library is present
+  Json complaints = Json::array();
+  std::vector<Complaint> open_complaints;
+  for (auto& c : all_complaints(desk))
+    if (c.status != "closed") open_complaints.push_back(std::move(c));
+  std::stable_sort(open_complaints.begin(), open_complaints.end(),
+                   [](const Complaint& a, const Complaint& b) { return a.due < b.due; });
+  for (const auto& c : open_complaints)
+    complaints.push_back({{"id", c.id},
+                          {"customer", c.customer},
+                          {"status", c.status},
+                          {"due", c.due},
+                          {"overdue", c.overdue}});
+  doc["complaints_due"] = complaints;
   h.doc = std::move(doc);
   return h;
 }

@@ -5,8 +5,11 @@
 #include <regex>
 #include <set>
 
+#include "lib/callbacks.hpp"
+#include "lib/complaints.hpp"
 #include "lib/error.hpp"
 #include "lib/scan.hpp"
+#include "lib/surveys.hpp"
 
 namespace sdesk {
 
@@ -166,12 +169,23 @@ bool in_period(const std::string& iso, const Period& p, Zone zone) {
 
 KpiInputs load_kpi_inputs(const Desk& desk) {
   KpiInputs in;
+  std::vector<KpiCallback> callbacks;
   for (auto& t : all_tickets(desk)) {
+    for (const auto& c : ticket_callbacks(t)) callbacks.push_back({c.ticket, c.reached, c.score});
     SlaState st = compute_sla(t, desk.settings(), desk.now());
     st.intervals.clear();
     auto created = parse_iso(t.created_at, desk.zone());
     in.tickets.push_back({std::move(t), std::move(st), created});
   }
+  in.callbacks = std::move(callbacks);
+  std::vector<KpiComplaint> complaints;
+  for (const auto& c : all_complaints(desk))
+    complaints.push_back({c.id, c.customer, c.ticket, c.against, c.cause, c.status, c.due,
+                          c.created_at, c.closed_at, c.overdue});
+  in.complaints = std::move(complaints);
+  std::vector<KpiSurvey> surveys;
+  for (const auto& r : all_survey_responses(desk)) surveys.push_back({r.customer, r.at, r.scores});
+  in.surveys = std::move(surveys);
   std::vector<KpiArticle> articles;
   desk.walk("kb", [&](const std::string& path, const git_oid& id) {
     if (path.size() < 6 || path.compare(path.size() - 5, 5, ".yaml") != 0) return;
