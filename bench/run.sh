@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Times sdesk on generated desks of 1,000 / 10,000 / … tickets beside plain git doing the same
+# file work, prints the figures and ratios, and says what grows with desk size.
+#
+# Usage: bench/run.sh [--sizes "1000 10000"] [--csv FILE] [--build DIR] [--work DIR] [--runs N]
+#                     [--sdesk BIN --gen BIN]   (already built binaries: no cmake step)
+#   --csv    the BPIC 2013 incidents (default: ../shared/data/bpic2013-incidents/incidents.csv
+#            relative to the repository)
+#   --build  a build directory (configured here with -DSDESK_BENCH=ON; default: build-bench-tools)
+#   --work   where the bench desks live (default: $TMPDIR or /tmp); a desk of the same size and
+#            generator is reused, since making a 100k desk takes a while
+# Needs hyperfine (installed with apt-get when missing and run as root); falls back to a loop
+# timed with date +%s%N.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SIZES="1000 10000"
+SDESK=""
+GEN=""
+CSV=$ROOT/../shared/data/bpic2013-incidents/incidents.csv
+BUILD=$ROOT/build-bench-tools
+WORK=${TMPDIR:-/tmp}
+RUNS=20
+while [ $# -gt 0 ]; do
+  case $1 in
+    --sizes) SIZES=$2; shift 2 ;;
+    --csv) CSV=$2; shift 2 ;;
+    --build) BUILD=$2; shift 2 ;;
+    --work) WORK=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --sdesk) SDESK=$2; shift 2 ;;
+    --gen) GEN=$2; shift 2 ;;
+    *) echo "usage: $0 [--sizes \"1000 10000\"] [--csv FILE] [--build DIR] [--work DIR] [--runs N]" >&2; exit 2 ;;
+  esac
+done
+[ -r "$CSV" ] || { echo "bench: cannot read $CSV (pass --csv)" >&2; exit 2; }
+
+if ! command -v hyperfine >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  apt-get install -y hyperfine >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y hyperfine >/dev/null 2>&1; } || true
+fi
+
+if [ -z "${SDESK:-}" ] || [ -z "${GEN:-}" ]; then
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDESK_BENCH=ON >/dev/null
+  cmake --build "$BUILD" -j2 --target sdesk sdesk_bench_gen >/dev/null
+  SDESK=$BUILD/sdesk
+  GEN=$BUILD/sdesk_bench_gen
+fi
+
+export GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
+export SDESK_USER=pm1
+NOW_SETUP=2026-01-05T09:00:00+08:00
+export SDESK_NOW=2026-11-02T10:00:00+08:00
+
+# make_desk N DIR: sdesk init + staff, then N generated tickets through git fast-import.
+make_desk() {
+  local n=$1 dir=$2 stampf=$2/.git/sdesk-bench
+  local want="$n $(sha1sum "$GEN" | cut -c1-12)"
+  if [ -f "$stampf" ] && [ "$(cat "$stampf")" = "$want" ]; then
+    git -C "$dir" reset -q --hard && return 0
+  fi
+  rm -rf "$dir"
+  SDESK_NOW=$NOW_SETUP "$SDESK" init "$dir" --name 基准测试服务台 >/dev/null
+  (
+    cd "$dir"
+    git config user.name bench && git config user.email bench@sdesk
+    export SDESK_NOW=$NOW_SETUP
+    "$SDESK" staff add pm1 --name 王经理 --role pm --email pm1@example.cn >/dev/null
+    for i in $(seq -w 1 12); do
+      "$SDESK" staff add "l1-$i" --name "一线$i" --role l1 >/dev/null
+      "$SDESK" staff add "l2-$i" --name "二线$i" --role l2 >/dev/null
+    done
+    "$SDESK" vendor add acme --name 某数据库厂商 >/dev/null
+    "$SDESK" vendor add globex --name 某网络设备厂商 >/dev/null
+  )
+  local t0 t1
+  t0=$(date +%s%N)
+  "$GEN" --csv "$CSV" --count "$n" --now 2026-11-01T00:00:00+08:00 | git -C "$dir" fast-import --quiet
+  git -C "$dir" reset -q --hard
+  t1=$(date +%s%N)
+  echo "$want" >"$stampf"
+  echo "  generated $n tickets in $(( (t1 - t0) / 1000000 )) ms"
+}
+
+# time_cmd NAME PREPARE COMMAND: mean milliseconds of COMMAND (run in the desk), after PREPARE.
+time_cmd() {
+  local name=$1 prepare=$2 cmd=$3 out
+  out=$(mktemp)
+  if command -v hyperfine >/dev/null 2>&1; then
+    local args=(--style none --warmup 3 --runs "$RUNS" --export-json "$out")
+    [ -n "$prepare" ] && args+=(--prepare "$prepare")
+    hyperfine "${args[@]}" "$cmd" >/dev/null 2>&1
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f %.1f" % (r["mean"]*1000, r["stddev"]*1000))' "$out"
+  else
+    local total=0 i t0 t1
+    for i in $(seq 1 "$RUNS"); do
+      [ -n "$prepare" ] && sh -c "$prepare"
+      t0=$(date +%s%N)
+      sh -c "$cmd" >/dev/null 2>&1
+      t1=$(date +%s%N)
+      total=$((total + t1 - t0))
+    done
+    awk -v t="$total" -v n="$RUNS" 'BEGIN { printf "%.1f -\n", t / n / 1e6 }'
+  fi
+  rm -f "$out"
+}
+
+declare -A RESULT
+report_row() {  # name sdesk_ms git_ms
+  local ratio
+  ratio=$(awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "—" }')
+  printf "| %-22s | %9s | %9s | %7s |\n" "$1" "$2" "$3" "$ratio"
+}
+
+for n in $SIZES; do
+  dir=$WORK/sdesk-bench-$n
+  echo "== $n tickets ($dir)"
+  make_desk "$n" "$dir"
+  cd "$dir"
+  files=$(git ls-files tickets | wc -l)
+  open=$("$SDESK" list --open --format csv | tail -n +2 | wc -l)
+  idx=$(stat -c %s .git/index)
+  id=$("$SDESK" list --open --format csv | sed -n 2p | cut -d, -f1)
+  path=$(git ls-files "tickets/*/$id.yaml")
+  other=$(git ls-files tickets | sed -n 1p)
+  echo "  $files ticket files, $open open, .git/index $((idx / 1024)) KiB; note/show on $id"
+  S="$SDESK"
+  NEWARGS="--title 打印机脱机 --customer 财务处 --contact 13800000000 --channel hotline --priority P3 --need 恢复打印 --required-by 2026-11-09T18:00 --env os=Windows11"
+  tmpl=$(mktemp)
+  cp "$path" "$tmpl"
+  mkdir -p tickets/2026/11
+  declare -A ms
+  read -r ms[start] _ < <(time_cmd start "" "$S --version")
+  read -r ms[new] _ < <(time_cmd new "" "$S new $NEWARGS")
+  read -r ms[note] _ < <(time_cmd note "" "$S note $id 已电话联系客户")
+  read -r ms[show] _ < <(time_cmd show "" "$S show $id")
+  read -r ms[showj] _ < <(time_cmd show "" "$S show $id --json")
+  read -r ms[cold] _ < <(time_cmd cold "rm -f .git/sdesk/tickets.cache" "$S list --open")
+  read -r ms[warm] _ < <(time_cmd warm "" "$S list --open")
+  read -r ms[all] _ < <(time_cmd all "" "$S list --json")
+  read -r ms[gstart] _ < <(time_cmd gstart "" "git --version")
+  read -r ms[gnew] _ < <(time_cmd gnew "" "f=\$(mktemp tickets/2026/11/T-XXXXXX.yaml) && cat $tmpl >\$f && git add \$f && git commit -q -m new")
+  read -r ms[gnote] _ < <(time_cmd gnote "" "printf '# note\n' >>$other && git add $other && git commit -q -m note")
+  read -r ms[gshow] _ < <(time_cmd gshow "" "git show HEAD:$path")
+  read -r ms[ggrep] _ < <(time_cmd ggrep "" "git grep -l -E '^status: (new|assigned|in_progress|pending)\$' HEAD -- tickets")
+  read -r ms[ggrepw] _ < <(time_cmd ggrepw "" "git grep -l -E '^status: (new|assigned|in_progress|pending)\$' -- tickets")
+  rm -f "$tmpl"
+  echo
+  echo "| $n tickets              | sdesk ms  |  git ms   | ratio   |"
+  echo "|------------------------|-----------|-----------|---------|"
+  report_row "process start"        "${ms[start]}" "${ms[gstart]}"
+  report_row "new"                  "${ms[new]}"   "${ms[gnew]}"
+  report_row "note (state change)"  "${ms[note]}"  "${ms[gnote]}"
+  report_row "show"                 "${ms[show]}"  "${ms[gshow]}"
+  report_row "show --json"          "${ms[showj]}" "${ms[gshow]}"
+  report_row "list --open, cold"    "${ms[cold]}"  "${ms[ggrep]}"
+  report_row "list --open, warm"    "${ms[warm]}"  "${ms[ggrepw]}"
+  report_row "list --json (all)"    "${ms[all]}"   "${ms[ggrep]}"
+  echo
+  for k in start new note show showj cold warm all gnew gnote gshow ggrep ggrepw; do RESULT[$n.$k]=${ms[$k]}; done
+  git status --porcelain | head -n 3
+  cd - >/dev/null
+done
+
+# What grows: each figure at the largest size over the smallest.
+set -- $SIZES
+small=$1
+large=${!#}
+if [ "$small" != "$large" ]; then
+  echo "== growth from $small to $large tickets (×$((large / small)) tickets)"
+  for k in start new note show cold warm all gnew gnote gshow ggrep ggrepw; do
+    awk -v k="$k" -v a="${RESULT[$small.$k]}" -v b="${RESULT[$large.$k]}" \
+      'BEGIN { g = (a > 0 ? b / a : 0); printf "  %-7s %8.1f -> %8.1f ms  ×%.1f%s\n", k, a, b, g, (g > 1.5 ? "  grows" : "") }'
+  done
+fi
