@@ -108,7 +108,7 @@ void run_explain(const Globals& g, const std::string& id) {
   Desk desk = open_desk(g);
   Zone z = desk.zone();
   Ticket t = load_ticket(desk, id);
-  SlaState st = compute_sla(t, desk.settings(), desk.now());
+  SlaState st = explain_sla(t, desk.settings(), desk.now());
   warn_all(st);
   auto target = desk.settings().sla.find(t.priority);
   std::string resp_target, res_target;

@@ -108,18 +108,54 @@ DayInfo Calendar::day(date::local_days d) const {
   return info;
 }
 
+namespace {
+// Local minutes of day d to instants: one zone lookup when the offset holds all day (no DST
+// change that day), else each time on its own.
+struct DayClock {
+  DayClock(Zone z, date::local_days d) : z_(z), d_(d) {
+    auto info = z->get_info(date::local_seconds(d));
+    if (info.result == date::local_info::unique) {
+      Time start{(date::local_seconds(d) - info.first.offset).time_since_epoch()};
+      if (info.first.begin <= start && info.first.end >= start + date::days(1)) {
+        fixed_ = true;
+        start_ = start;
+      }
+    }
+  }
+  Time at(int minute) const {
+    if (fixed_) return start_ + minutes(minute);
+    return at_local(z_, d_, minute);
+  }
+
+ private:
+  Zone z_;
+  date::local_days d_;
+  bool fixed_ = false;
+  Time start_;
+};
+}  // namespace
+
 std::vector<Span> Calendar::working_spans(date::local_days d) const {
   std::vector<Span> out;
+  DayClock c(s_.zone, d);
   for (const auto& i : day(d).hours) {
-    Span s{at_local(s_.zone, d, i.from), at_local(s_.zone, d, i.to)};
+    Span s{c.at(i.from), c.at(i.to)};
     if (s.from < s.to) out.push_back(s);
   }
   return out;
 }
 
-std::vector<Span> Clock::day_spans(date::local_days d) const {
-  if (business_) return cal_.working_spans(d);
-  return {{at_local(cal_.zone(), d, 0), at_local(cal_.zone(), d + date::days(1), 0)}};
+const std::vector<Span>& Clock::day_spans(date::local_days d) const {
+  long key = d.time_since_epoch().count();
+  if (auto it = days_.find(key); it != days_.end()) return it->second;
+  std::vector<Span> spans;
+  if (business_) {
+    spans = cal_.working_spans(d);
+  } else {
+    DayClock c(cal_.zone(), d);
+    spans = {{c.at(0), c.at(24 * 60)}};
+  }
+  return days_.emplace(key, std::move(spans)).first->second;
 }
 
 std::vector<Span> Clock::counted(Time a, Time b, const std::vector<Span>& stops) const {

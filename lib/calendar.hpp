@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -63,8 +64,8 @@ class Clock {
   Clock(const Calendar& cal, bool business) : cal_(cal), business_(business) {}
   // Whether this clock counts only working hours.
   bool business() const { return business_; }
-  // The spans of a local day during which this clock runs (before stops).
-  std::vector<Span> day_spans(date::local_days d) const;
+  // The spans of a local day during which this clock runs (before stops); cached per clock.
+  const std::vector<Span>& day_spans(date::local_days d) const;
   // Seconds the clock counts in [a, b), leaving out the stops (sorted, non-overlapping).
   std::int64_t seconds(Time a, Time b, const std::vector<Span>& stops = {}) const;
   // Minutes the clock counts in [a, b) (negative when b < a), leaving out the stops.
@@ -82,6 +83,7 @@ class Clock {
  private:
   const Calendar& cal_;
   bool business_;
+  mutable std::unordered_map<long, std::vector<Span>> days_;  // day_spans by day number
 };
 
 // A year of the holiday-cn data set: {year, days: [{name, date, isOffDay}]}.

@@ -69,7 +69,9 @@ std::string gap_warning(const Ticket& t, int year) {
 
 }  // namespace
 
-SlaState compute_sla(const Ticket& t, const Settings& s, Time now) {
+namespace {
+
+SlaState compute(const Ticket& t, const Settings& s, Time now, bool explain) {
   SlaState st;
   auto it = s.sla.find(t.priority);
   if (it == s.sla.end() || t.created_at.empty()) return st;
@@ -112,14 +114,15 @@ SlaState compute_sla(const Ticket& t, const Settings& s, Time now) {
   resolve_stops.insert(resolve_stops.end(), resolved.begin(), resolved.end());
   resolve_stops = merged(resolve_stops);
 
+  std::int64_t response_secs = 0, resolve_secs = 0;
   guarded([&] {
-    std::int64_t secs = clock.target_seconds(created, target.response);
+    std::int64_t secs = response_secs = clock.target_seconds(created, target.response);
     st.response_target = secs / 60;
     st.response_due = clock.advance(created, secs, pauses);
     st.response_breached = response_end > *st.response_due;
   });
   guarded([&] {
-    std::int64_t secs = clock.target_seconds(created, target.resolve);
+    std::int64_t secs = resolve_secs = clock.target_seconds(created, target.resolve);
     st.resolve_target = secs / 60;
     st.resolve_due = clock.advance(created, secs, resolve_stops);
   });
@@ -143,59 +146,74 @@ SlaState compute_sla(const Ticket& t, const Settings& s, Time now) {
   // The running targets of an open ticket: due, time left and the share used.
   if (open) {
     guarded([&] {
-      auto share_at_risk = [&](Time due, const std::vector<Span>& stops) {
-        std::int64_t used = clock.seconds(created, now, stops);
-        std::int64_t left = now < due ? clock.seconds(now, due, stops) : 0;
-        if (used + left <= 0) return now >= due;
-        return double(used) >= s.at_risk * double(used + left);
+      // Used share = (target - left) / target; a target past due has used it all.
+      auto share_at_risk = [&](Time due, std::int64_t target, const std::vector<Span>& stops) {
+        if (now >= due) return true;
+        std::int64_t left = clock.seconds(now, due, stops);
+        if (target <= 0) return false;
+        return double(target - left) >= s.at_risk * double(target);
       };
       if (!responded && st.response_due) {
         st.due = st.response_due;
         st.left_minutes = clock.minutes(now, *st.response_due, pauses);
-        st.at_risk = share_at_risk(*st.response_due, pauses);
+        st.at_risk = share_at_risk(*st.response_due, response_secs, pauses);
       }
       if (st.resolve_due) {
         if (!st.due || *st.resolve_due < *st.due) {
           st.due = st.resolve_due;
           st.left_minutes = clock.minutes(now, *st.resolve_due, resolve_stops);
         }
-        st.at_risk = st.at_risk || share_at_risk(*st.resolve_due, resolve_stops);
+        std::int64_t total = st.due_from_required_by
+                                 ? clock.seconds(created, *st.resolve_due, resolve_stops)
+                                 : resolve_secs;
+        st.at_risk = st.at_risk || share_at_risk(*st.resolve_due, total, resolve_stops);
       }
     });
   }
 
   // What counted, stretch by stretch, for `sla explain`.
-  guarded([&] {
-    auto add = [&](const char* name, Time a, Time b, const Segment& seg, bool is_resolve) {
-      if (a >= b) return;
-      if (seg.paused || (is_resolve && stopped(seg.status))) {
-        st.intervals.push_back(
-            {name, a, b, clock.seconds(a, b) / 60,
-             seg.paused ? "paused: waiting on the customer" : "stopped: resolved until reopened",
-             false});
-        return;
-      }
-      for (const auto& span : clock.counted(a, b)) {
-        std::string why = "24x7 clock";
-        if (clock.business()) {
-          DayInfo d = cal.day(local_day(span.from, z));
-          why = "working hours (" + weekday_name(d.day) + ", " + d.reason +
-                (d.reason.rfind("workday", 0) == 0 ? ", mon's hours" : "") + ")";
+  if (explain)
+    guarded([&] {
+      auto add = [&](const char* name, Time a, Time b, const Segment& seg, bool is_resolve) {
+        if (a >= b) return;
+        if (seg.paused || (is_resolve && stopped(seg.status))) {
+          st.intervals.push_back(
+              {name, a, b, clock.seconds(a, b) / 60,
+               seg.paused ? "paused: waiting on the customer" : "stopped: resolved until reopened",
+               false});
+          return;
         }
-        st.intervals.push_back(
-            {name, span.from, span.to, (span.to - span.from).count() / 60, why, true});
+        for (const auto& span : clock.counted(a, b)) {
+          std::string why = "24x7 clock";
+          if (clock.business()) {
+            DayInfo d = cal.day(local_day(span.from, z));
+            why = "working hours (" + weekday_name(d.day) + ", " + d.reason +
+                  (d.reason.rfind("workday", 0) == 0 ? ", mon's hours" : "") + ")";
+          }
+          st.intervals.push_back(
+              {name, span.from, span.to, (span.to - span.from).count() / 60, why, true});
+        }
+      };
+      for (const auto& seg : life) {
+        add("response", seg.from, std::min(seg.to, response_end), seg, false);
       }
-    };
-    for (const auto& seg : life) {
-      add("response", seg.from, std::min(seg.to, response_end), seg, false);
-    }
-    for (const auto& seg : life) {
-      add("resolve", seg.from, std::min(seg.to, resolve_end), seg, true);
-    }
-  });
+      for (const auto& seg : life) {
+        add("resolve", seg.from, std::min(seg.to, resolve_end), seg, true);
+      }
+    });
 
   for (int y : gaps) st.warnings.push_back(gap_warning(t, y));
   return st;
+}
+
+}  // namespace
+
+SlaState compute_sla(const Ticket& t, const Settings& s, Time now) {
+  return compute(t, s, now, false);
+}
+
+SlaState explain_sla(const Ticket& t, const Settings& s, Time now) {
+  return compute(t, s, now, true);
 }
 
 Json sla_json(const SlaState& st, Zone zone) {

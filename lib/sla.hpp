@@ -21,26 +21,28 @@ struct SlaInterval {
 
 // The SLA state of one ticket at one instant.
 struct SlaState {
-  std::optional<Time> response_due;         // when the first response is due
-  std::optional<Time> resolve_due;          // when resolution is due
-  bool response_breached = false;           // responded late, or not yet and past due
-  bool resolve_breached = false;            // resolved late, or not yet and past due
-  std::int64_t paused_minutes = 0;          // customer waits, on the ticket's clock
+  std::optional<Time> response_due;                 // when the first response is due
+  std::optional<Time> resolve_due;                  // when resolution is due
+  bool response_breached = false;                   // responded late, or not yet and past due
+  bool resolve_breached = false;                    // resolved late, or not yet and past due
+  std::int64_t paused_minutes = 0;                  // customer waits, on the ticket's clock
   std::optional<std::int64_t> minutes_to_response;  // clock minutes to first response
   std::optional<std::int64_t> minutes_to_resolve;   // clock minutes to (last) resolution
-  bool at_risk = false;                     // a running target is past the at-risk share
-  std::optional<Time> due;                  // the next running due time
-  std::optional<std::int64_t> left_minutes; // clock minutes left to `due` (negative: late)
-  std::vector<std::string> warnings;        // e.g. "no calendar for 2027"
-  std::vector<SlaInterval> intervals;       // what counted, for explain
-  std::string clock;                        // "business" or "24x7" ("" without a policy)
-  std::optional<std::int64_t> response_target;  // response target in clock minutes
-  std::optional<std::int64_t> resolve_target;   // resolution target in clock minutes
-  bool due_from_required_by = false;        // resolve_due is the customer's required_by
+  bool at_risk = false;                             // a running target is past the at-risk share
+  std::optional<Time> due;                          // the next running due time
+  std::optional<std::int64_t> left_minutes;         // clock minutes left to `due` (negative: late)
+  std::vector<std::string> warnings;                // e.g. "no calendar for 2027"
+  std::vector<SlaInterval> intervals;               // what counted (explain_sla only)
+  std::string clock;                                // "business" or "24x7" ("" without a policy)
+  std::optional<std::int64_t> response_target;      // response target in clock minutes
+  std::optional<std::int64_t> resolve_target;       // resolution target in clock minutes
+  bool due_from_required_by = false;                // resolve_due is the customer's required_by
 };
 
 // Computes a ticket's clocks at `now`; the same events and settings give the same result.
 SlaState compute_sla(const Ticket& t, const Settings& s, Time now);
+// The same, with every stretch of each clock in `intervals`, for `sla explain`.
+SlaState explain_sla(const Ticket& t, const Settings& s, Time now);
 // The contract's `sla` JSON object.
 Json sla_json(const SlaState& st, Zone zone);
 
