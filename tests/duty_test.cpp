@@ -98,6 +98,8 @@ TEST_SUITE("command/duty") {
     REQUIRE(d.sdesk("take " + b, "l1a").code == 0);
     REQUIRE(d.sdesk("start " + b, "l1a").code == 0);
     REQUIRE(d.sdesk("escalate " + b + " --to l2 --reason 驱动 --done 重装", "l1a").code == 0);
+    Run complaint = d.sdesk("complaint new --customer 财务部 --text 打印机三天没修好", "l1a");
+    REQUIRE(complaint.code == 0);
     d.at("2026-03-02T11:00:00+08:00");  // A's 15-minute response is long past
     int base = d.commits();
     Run r = d.sdesk("handover --to l1b --note 交换机厂商下午到场 --json", "l1a");
@@ -118,6 +120,9 @@ TEST_SUITE("command/duty") {
     REQUIRE(j["escalations"].size() == 1);
     CHECK(j["escalations"][0]["id"] == b);
     CHECK(j["escalations"][0]["waiting_on"] == "l2 queue");
+    REQUIRE(j["complaints_due"].size() == 1);
+    CHECK(j["complaints_due"][0]["id"] == complaint.line());
+    CHECK(j["complaints_due"][0]["overdue"] == false);
     std::string msg = d.git("log -1 --format=%B").out;
     CHECK(msg.find("Sdesk-Action: handover") != std::string::npos);
     CHECK(msg.find("Sdesk-Object: " + j["id"].get<std::string>()) != std::string::npos);

@@ -36,7 +36,9 @@ std::string ticket(TestDesk& d, const std::string& at, const std::string& owner,
 
 struct Month {
   std::string a, b, c, d, e, f, g, h, i;
-  bool callbacks = false;  // whether this build records callbacks
+  bool callbacks = false;   // whether this build records callbacks
+  bool complaints = false;  // … complaints
+  bool surveys = false;     // … surveys
 };
 
 // Builds March 2026 with known outcomes; the report's now is 2026-03-31 20:00.
@@ -107,6 +109,39 @@ Month build_month(TestDesk& d) {
          "l1a");
     step(d, kDay + "31T15:10:00+08:00", "callback record " + m.c + " --reached no", "l1b");
   }
+  // Complaints: one closed on time, one overdue, one not yet due.
+  d.at(kDay + "12T10:00:00+08:00");
+  Run c1 = d.sdesk("complaint new --customer 人事部 --text 态度不好 --ticket " + m.b +
+                       " --against l1a --due 2026-03-15T10:00:00+08:00",
+                   "l1b");
+  m.complaints = c1.code == 0;
+  if (m.complaints) {
+    std::string id = c1.line();
+    step(d, kDay + "12T11:00:00+08:00",
+         "complaint investigate " + id + " --text 录音核实 --cause 态度", "pm1");
+    step(d, kDay + "13T09:00:00+08:00", "complaint reply " + id + " --text 已致歉", "pm1");
+    step(d, kDay + "13T10:00:00+08:00", "complaint close " + id, "pm1");
+    d.at(kDay + "20T10:00:00+08:00");
+    REQUIRE(d.sdesk("complaint new --customer 运维部 --text 一直没人处理 --against l1b --due "
+                    "2026-03-22T10:00:00+08:00",
+                    "l1a")
+                .code == 0);
+    d.at(kDay + "31T10:00:00+08:00");
+    REQUIRE(d.sdesk("complaint new --customer 财务部 --text 电话打不通", "l1a").code == 0);
+  }
+  // A survey with two answers.
+  d.at(kDay + "25T10:00:00+08:00");
+  m.surveys = d.sdesk("survey new 2026-03 --period 2026-03", "pm1").code == 0;
+  if (m.surveys) {
+    step(d, kDay + "25T10:05:00+08:00",
+         "survey record 2026-03 --tech 5 --response 4 --resolution 4 --attitude 5 "
+         "--communication 3",
+         "l1a");
+    step(d, kDay + "25T10:10:00+08:00",
+         "survey record 2026-03 --tech 4 --response 4 --resolution 2 --attitude 5 "
+         "--communication 4",
+         "l1b");
+  }
   m.g = ticket(d, kDay + "31T19:50:00+08:00", "l1a", "刚来的工单");
   d.at(kDay + "31T20:00:00+08:00");
   return m;
@@ -149,9 +184,23 @@ TEST_SUITE("command/report") {
       CHECK(k["callback_satisfaction"].is_null());
     }
     CHECK(k["kb_articles"] == 0);
-    CHECK(k.contains("complaints"));
-    CHECK(k.contains("complaint_ontime_rate"));
-    CHECK(k.contains("survey_scores"));
+    if (m.complaints) {
+      CHECK(k["complaints"] == 3);
+      // due: the closed one (on time) and the overdue one; the third is not due yet
+      CHECK(k["complaint_ontime_rate"].get<double>() == doctest::Approx(0.5));
+    } else {
+      CHECK(k["complaints"].is_null());
+    }
+    if (m.surveys) {
+      auto sv = k["survey_scores"];
+      CHECK(sv["tech"].get<double>() == doctest::Approx(4.5));
+      CHECK(sv["response"].get<double>() == doctest::Approx(4.0));
+      CHECK(sv["resolution"].get<double>() == doctest::Approx(3.0));
+      CHECK(sv["attitude"].get<double>() == doctest::Approx(5.0));
+      CHECK(sv["communication"].get<double>() == doctest::Approx(3.5));
+    } else {
+      CHECK(k["survey_scores"].is_null());
+    }
     // Reports only read.
     CHECK(d.commits() == commits);
     CHECK(d.clean());
@@ -190,6 +239,17 @@ TEST_SUITE("command/report") {
       CHECK(rows["l1a"]["escalation_rate"].get<double>() == doctest::Approx(0.0));
       CHECK(rows["l1b"]["escalation_rate"].get<double>() == doctest::Approx(0.5));
       CHECK(rows["l1a"]["mttr_minutes"].get<double>() == doctest::Approx((70 + 180 + 120) / 3.0));
+      if (m.complaints) {
+        CHECK(rows["l1a"]["complaints"] == 1);  // against l1a
+        CHECK(rows["l1b"]["complaints"] == 1);
+        CHECK(rows["l1a"]["complaint_ontime_rate"].get<double>() == doctest::Approx(1.0));
+        CHECK(rows["l1b"]["complaint_ontime_rate"].get<double>() == doctest::Approx(0.0));
+      }
+      if (m.callbacks) {
+        CHECK(rows["l1a"]["callback_rate"].get<double>() ==
+              doctest::Approx(2.0 / 3));                                            // A B of A B E
+        CHECK(rows["l1b"]["callback_rate"].get<double>() == doctest::Approx(0.0));  // C not reached
+      }
     }
     SUBCASE("--by tier and --by customer also add up") {
       for (const char* by : {"tier", "customer", "category"}) {
@@ -262,6 +322,29 @@ TEST_SUITE("command/report") {
       Run t = d.sdesk("report performance --period 2026-03");
       REQUIRE(t.code == 0);
       CHECK(t.out.find("张三") != std::string::npos);
+    }
+    SUBCASE("complaints: by cause, person and month, overdue share") {
+      if (!m.complaints) return;
+      Run c = d.sdesk("report complaints --json");
+      INFO(c.err);
+      REQUIRE(c.code == 0);
+      auto cj = c.json();
+      CHECK(cj["total"] == 3);
+      CHECK(cj["overdue"] == 1);
+      CHECK(cj["overdue_share"].get<double>() == doctest::Approx(1.0 / 3));
+      std::map<std::string, int> cause, person;
+      for (const auto& r : cj["by_cause"]) cause[r["key"]] = r["count"];
+      for (const auto& r : cj["by_person"]) person[r["key"]] = r["count"];
+      CHECK(cause["态度"] == 1);
+      CHECK(cause[""] == 2);
+      CHECK(person["l1a"] == 1);
+      CHECK(person["l1b"] == 1);
+      CHECK(person[""] == 1);
+      REQUIRE(cj["by_month"].size() == 1);
+      CHECK(cj["by_month"][0]["key"] == "2026-03");
+      CHECK(cj["by_month"][0]["count"] == 3);
+      Run t = d.sdesk("report complaints --format csv");
+      CHECK(t.out.find("cause,态度,1") != std::string::npos);
     }
     SUBCASE("monthly md and html: one self-contained page with charts") {
       Run mdr = d.sdesk("report monthly --period 2026-03 --format md");
