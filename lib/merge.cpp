@@ -8,6 +8,7 @@
 
 #include "lib/complaints.hpp"
 #include "lib/error.hpp"
+#include "lib/kb.hpp"
 #include "lib/ticket.hpp"
 #include "lib/time.hpp"
 
@@ -82,8 +83,8 @@ Ticket mark_conflicts(Ticket t, const MergeStamp& stamp, std::vector<std::string
   return fold_ticket(t.id, std::move(events));
 }
 
-// Emits a merged event object: a ticket or complaint is folded again; an article keeps
-// ours' state block.
+// Emits a merged event object: tickets, articles and complaints are folded again by their own
+// fold; another object keeps ours' state block.
 std::string emit_object(const std::string& path, Json doc, std::vector<Json> events,
                         const MergeStamp& stamp, std::vector<std::string>& illegal) {
   if (is_ticket_path(path)) {
@@ -91,6 +92,8 @@ std::string emit_object(const std::string& path, Json doc, std::vector<Json> eve
     t = mark_conflicts(std::move(t), stamp, illegal);
     return ticket_yaml(t);
   }
+  if (starts(path, "kb/"))
+    return article_yaml(fold_article(doc.value("id", ""), std::move(events)));
   if (starts(path, "complaints/")) {
     Complaint c = fold_complaint(doc.value("id", ""), std::move(events), Time{});
     return emit_yaml(

@@ -386,3 +386,43 @@ TEST_SUITE("sync/git") {
     CHECK(a.tree() == b.tree());
   }
 }
+
+TEST_SUITE("sync/objects") {
+  TEST_CASE("concurrent changes to one complaint and one article merge through their folds") {
+    Shared s;
+    std::string url = s.bare().string();
+    Clone a = s.clone(url, "a", "A1"), b = s.clone(url, "b", "B2");
+    Run c = a.sdesk("complaint new --customer 财务部 --text " + q("回复太慢"), "l1a");
+    REQUIRE_MESSAGE(c.code == 0, c.err);
+    std::string cid = c.line();
+    Run k = a.sdesk("kb new --title 打印机脱机 --symptom 脱机 --solution 重启", "l1a");
+    REQUIRE_MESSAGE(k.code == 0, k.err);
+    std::string kid = k.line();
+    REQUIRE(a.sdesk("sync").code == 0);
+    REQUIRE(b.sdesk("sync").code == 0);
+    a.now = "2026-03-02T11:00:00+08:00";
+    b.now = "2026-03-02T11:30:00+08:00";
+    REQUIRE(a.sdesk("complaint investigate " + cid + " --text " + q("甲查明原因"), "l1a").code ==
+            0);
+    REQUIRE(b.sdesk("complaint investigate " + cid + " --text " + q("乙补充调查"), "l1b").code ==
+            0);
+    REQUIRE(a.sdesk("kb review " + kid, "l1a").code == 0);
+    REQUIRE(b.sdesk("kb edit " + kid + " --cause " + q("驱动过旧"), "l1a").code == 0);
+    REQUIRE(a.sdesk("sync").code == 0);
+    Run r = b.sdesk("sync --json");
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.json()["merged"].size() == 2);
+    Run cs = b.sdesk("complaint show " + cid + " --json");
+    REQUIRE_MESSAGE(cs.code == 0, cs.err);
+    std::string file = b.git("ls-files complaints").line();
+    std::string text = slurp(b.dir / file);
+    CHECK(text.find("甲查明原因") != std::string::npos);
+    CHECK(text.find("乙补充调查") != std::string::npos);
+    CHECK(text.find("<<<<<<<") == std::string::npos);
+    Run ks = b.sdesk("kb show " + kid + " --json");
+    REQUIRE_MESSAGE(ks.code == 0, ks.err);
+    CHECK(ks.json()["status"] == "review");
+    CHECK(ks.json()["cause"] == "驱动过旧");
+    CHECK(b.clean());
+  }
+}
