@@ -21,6 +21,32 @@ struct Segment {
   bool paused = false;  // pending on the customer
 };
 
+// Reads the stamps sdesk writes ("2026-03-02T09:00:00+08:00") without a regex; anything
+// else goes through parse_time.
+Time stamp_time(const std::string& text, Zone z, const char* what) {
+  auto digits = [&](size_t at, size_t n) {
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return -1;
+      v = v * 10 + (text[i] - '0');
+    }
+    return v;
+  };
+  if (text.size() == 25 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' &&
+      text[16] == ':' && (text[19] == '+' || text[19] == '-') && text[22] == ':') {
+    int y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2),
+        mi = digits(14, 2), sec = digits(17, 2), oh = digits(20, 2), om = digits(23, 2);
+    date::year_month_day ymd{date::year{y}, date::month(unsigned(mo)), date::day(unsigned(d))};
+    if (y >= 0 && mo >= 0 && d >= 0 && h >= 0 && h < 24 && mi >= 0 && mi < 60 && sec >= 0 &&
+        sec < 60 && oh >= 0 && om >= 0 && ymd.ok()) {
+      long offset = (oh * 3600L + om * 60L) * (text[19] == '-' ? -1 : 1);
+      return Time{date::sys_days(ymd).time_since_epoch()} + std::chrono::hours(h) +
+             std::chrono::minutes(mi) + std::chrono::seconds(sec - offset);
+    }
+  }
+  return parse_time(text, z, what);
+}
+
 // The ticket's life from its first event to `end`, as segments of constant state; events
 // that were not legal at their turn are skipped, as the fold skips them.
 std::vector<Segment> segments(const Ticket& t, Zone z, Time end) {
@@ -30,7 +56,7 @@ std::vector<Segment> segments(const Ticket& t, Zone z, Time end) {
   for (const auto& e : t.events) {
     if (!why_illegal(scratch, e).empty()) continue;
     apply_event(scratch, e);
-    Time at = std::min(parse_time(e.value("at", ""), z, "at"), end);
+    Time at = std::min(stamp_time(e.value("at", ""), z, "at"), end);
     if (!out.empty()) at = out.back().to = std::max(out.back().from, at);
     Segment seg{at, end, scratch.status,
                 scratch.status == "pending" && scratch.pending_reason == "customer"};
@@ -80,7 +106,7 @@ SlaState compute(const Ticket& t, const Settings& s, Time now, bool explain) {
   Calendar cal(s);
   Clock clock(cal, target.business);
   st.clock = target.business ? "business" : "24x7";
-  Time created = parse_time(t.created_at, z, "created_at");
+  Time created = stamp_time(t.created_at, z, "created_at");
   std::set<int> gaps;
   auto guarded = [&](auto&& f) {
     try {
@@ -96,9 +122,9 @@ SlaState compute(const Ticket& t, const Settings& s, Time now, bool explain) {
   bool open = is_open_status(t.status);
   if (!open && !life.empty()) resolve_end = life.back().from;
   if (!t.resolved_at.empty() && stopped(t.status))
-    resolve_end = parse_time(t.resolved_at, z, "resolved_at");
+    resolve_end = stamp_time(t.resolved_at, z, "resolved_at");
   std::optional<Time> responded;
-  if (!t.responded_at.empty()) responded = parse_time(t.responded_at, z, "responded_at");
+  if (!t.responded_at.empty()) responded = stamp_time(t.responded_at, z, "responded_at");
   Time response_end = responded ? *responded : resolve_end;
 
   // Stops: customer waits pause both clocks; time spent resolved (before a reopen) stops the
@@ -127,7 +153,7 @@ SlaState compute(const Ticket& t, const Settings& s, Time now, bool explain) {
     st.resolve_due = clock.advance(created, secs, resolve_stops);
   });
   if (!t.required_by.empty() && !(st.resolve_due == std::nullopt && !gaps.empty())) {
-    Time rb = parse_time(t.required_by, z, "required_by");
+    Time rb = stamp_time(t.required_by, z, "required_by");
     if (!st.resolve_due || rb < *st.resolve_due) {
       st.resolve_due = rb;
       st.due_from_required_by = true;
