@@ -89,7 +89,7 @@ time_cmd() {
     local args=(--style none --warmup 3 --runs "$RUNS" --export-json "$out")
     [ -n "$prepare" ] && args+=(--prepare "$prepare")
     hyperfine "${args[@]}" "$cmd" >/dev/null 2>&1
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f %.1f" % (r["mean"]*1000, r["stddev"]*1000))' "$out"
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f %.1f" % (r["mean"]*1000, (r["user"]+r["system"])*1000))' "$out"
   else
     local total=0 i t0 t1
     for i in $(seq 1 "$RUNS"); do
@@ -99,16 +99,16 @@ time_cmd() {
       t1=$(date +%s%N)
       total=$((total + t1 - t0))
     done
-    awk -v t="$total" -v n="$RUNS" 'BEGIN { printf "%.1f -\n", t / n / 1e6 }'
+    awk -v t="$total" -v n="$RUNS" 'BEGIN { printf "%.1f 0\n", t / n / 1e6 }'
   fi
   rm -f "$out"
 }
 
 declare -A RESULT
-report_row() {  # name sdesk_ms git_ms
+report_row() {  # name sdesk-key git-key: wall and CPU (user+sys) milliseconds, CPU ratio
   local ratio
-  ratio=$(awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "—" }')
-  printf "| %-22s | %9s | %9s | %7s |\n" "$1" "$2" "$3" "$ratio"
+  ratio=$(awk -v a="${cpu[$2]}" -v b="${cpu[$3]}" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "—" }')
+  printf "| %-22s | %7s | %7s | %7s | %7s | %7s |\n" "$1" "${ms[$2]}" "${cpu[$2]}" "${ms[$3]}" "${cpu[$3]}" "$ratio"
 }
 
 for n in $SIZES; do
@@ -128,35 +128,35 @@ for n in $SIZES; do
   tmpl=$(mktemp)
   cp "$path" "$tmpl"
   mkdir -p tickets/2026/11
-  declare -A ms
-  read -r ms[start] _ < <(time_cmd start "" "$S --version")
-  read -r ms[new] _ < <(time_cmd new "" "$S new $NEWARGS")
-  read -r ms[note] _ < <(time_cmd note "" "$S note $id 已电话联系客户")
-  read -r ms[show] _ < <(time_cmd show "" "$S show $id")
-  read -r ms[showj] _ < <(time_cmd show "" "$S show $id --json")
-  read -r ms[cold] _ < <(time_cmd cold "rm -f .git/sdesk/tickets.cache" "$S list --open")
-  read -r ms[warm] _ < <(time_cmd warm "" "$S list --open")
-  read -r ms[all] _ < <(time_cmd all "" "$S list --json")
-  read -r ms[gstart] _ < <(time_cmd gstart "" "git --version")
-  read -r ms[gnew] _ < <(time_cmd gnew "" "f=\$(mktemp tickets/2026/11/T-XXXXXX.yaml) && cat $tmpl >\$f && git add \$f && git commit -q -m new")
-  read -r ms[gnote] _ < <(time_cmd gnote "" "printf '# note\n' >>$other && git add $other && git commit -q -m note")
-  read -r ms[gshow] _ < <(time_cmd gshow "" "git show HEAD:$path")
-  read -r ms[ggrep] _ < <(time_cmd ggrep "" "git grep -l -E '^status: (new|assigned|in_progress|pending)\$' HEAD -- tickets")
-  read -r ms[ggrepw] _ < <(time_cmd ggrepw "" "git grep -l -E '^status: (new|assigned|in_progress|pending)\$' -- tickets")
+  declare -A ms cpu
+  read -r ms[start] cpu[start] < <(time_cmd start "" "$S --version")
+  read -r ms[new] cpu[new] < <(time_cmd new "" "$S new $NEWARGS")
+  read -r ms[note] cpu[note] < <(time_cmd note "" "$S note $id 已电话联系客户")
+  read -r ms[show] cpu[show] < <(time_cmd show "" "$S show $id")
+  read -r ms[showj] cpu[showj] < <(time_cmd show "" "$S show $id --json")
+  read -r ms[cold] cpu[cold] < <(time_cmd cold "rm -f .git/sdesk/tickets.cache" "$S list --open")
+  read -r ms[warm] cpu[warm] < <(time_cmd warm "" "$S list --open")
+  read -r ms[all] cpu[all] < <(time_cmd all "" "$S list --json")
+  read -r ms[gstart] cpu[gstart] < <(time_cmd gstart "" "git --version")
+  read -r ms[gnew] cpu[gnew] < <(time_cmd gnew "" "f=\$(mktemp tickets/2026/11/T-XXXXXX.yaml) && cat $tmpl >\$f && git add \$f && git commit -q -m new")
+  read -r ms[gnote] cpu[gnote] < <(time_cmd gnote "" "printf '# note\n' >>$other && git add $other && git commit -q -m note")
+  read -r ms[gshow] cpu[gshow] < <(time_cmd gshow "" "git show HEAD:$path")
+  read -r ms[ggrep] cpu[ggrep] < <(time_cmd ggrep "" "git grep -l -E '^status: (new|assigned|in_progress|pending)\$' HEAD -- tickets")
+  read -r ms[ggrepw] cpu[ggrepw] < <(time_cmd ggrepw "" "git grep -l -E '^status: (new|assigned|in_progress|pending)\$' -- tickets")
   rm -f "$tmpl"
   echo
-  echo "| $n tickets              | sdesk ms  |  git ms   | ratio   |"
-  echo "|------------------------|-----------|-----------|---------|"
-  report_row "process start"        "${ms[start]}" "${ms[gstart]}"
-  report_row "new"                  "${ms[new]}"   "${ms[gnew]}"
-  report_row "note (state change)"  "${ms[note]}"  "${ms[gnote]}"
-  report_row "show"                 "${ms[show]}"  "${ms[gshow]}"
-  report_row "show --json"          "${ms[showj]}" "${ms[gshow]}"
-  report_row "list --open, cold"    "${ms[cold]}"  "${ms[ggrep]}"
-  report_row "list --open, warm"    "${ms[warm]}"  "${ms[ggrepw]}"
-  report_row "list --json (all)"    "${ms[all]}"   "${ms[ggrep]}"
+  echo "| $n tickets | sdesk wall ms | sdesk cpu ms | git wall ms | git cpu ms | cpu ratio |"
+  echo "|---|---|---|---|---|---|"
+  report_row "process start" start gstart
+  report_row "new" new gnew
+  report_row "note (state change)" note gnote
+  report_row "show" show gshow
+  report_row "show --json" showj gshow
+  report_row "list --open, cold" cold ggrep
+  report_row "list --open, warm" warm ggrepw
+  report_row "list --json (all)" all ggrep
   echo
-  for k in start new note show showj cold warm all gnew gnote gshow ggrep ggrepw; do RESULT[$n.$k]=${ms[$k]}; done
+  for k in start new note show showj cold warm all gnew gnote gshow ggrep ggrepw; do RESULT[$n.$k]=${cpu[$k]}; done
   git status --porcelain | head -n 3
   cd - >/dev/null
 done
@@ -166,7 +166,7 @@ set -- $SIZES
 small=$1
 large=${!#}
 if [ "$small" != "$large" ]; then
-  echo "== growth from $small to $large tickets (×$((large / small)) tickets)"
+  echo "== growth of CPU time from $small to $large tickets (×$((large / small)) tickets)"
   for k in start new note show cold warm all gnew gnote gshow ggrep ggrepw; do
     awk -v k="$k" -v a="${RESULT[$small.$k]}" -v b="${RESULT[$large.$k]}" \
       'BEGIN { g = (a > 0 ? b / a : 0); printf "  %-7s %8.1f -> %8.1f ms  ×%.1f%s\n", k, a, b, g, (g > 1.5 ? "  grows" : "") }'
