@@ -158,6 +158,10 @@ const std::vector<Span>& Clock::day_spans(date::local_days d) const {
   return days_.emplace(key, std::move(spans)).first->second;
 }
 
+Time Clock::day_start(date::local_days d) const {
+  return at_local(cal_.zone(), d, 0);
+}
+
 std::vector<Span> Clock::counted(Time a, Time b, const std::vector<Span>& stops) const {
   std::vector<Span> out;
   if (b <= a) return out;

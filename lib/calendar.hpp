@@ -66,6 +66,8 @@ class Clock {
   bool business() const { return business_; }
   // The spans of a local day during which this clock runs (before stops); cached per clock.
   const std::vector<Span>& day_spans(date::local_days d) const;
+  // The instant a local day starts in the clock's zone.
+  Time day_start(date::local_days d) const;
   // Seconds the clock counts in [a, b), leaving out the stops (sorted, non-overlapping).
   std::int64_t seconds(Time a, Time b, const std::vector<Span>& stops = {}) const;
   // Minutes the clock counts in [a, b) (negative when b < a), leaving out the stops.

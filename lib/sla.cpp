@@ -209,15 +209,36 @@ SlaState compute(const Ticket& t, const Settings& s, Time now, bool explain) {
                false});
           return;
         }
-        for (const auto& span : clock.counted(a, b)) {
-          std::string why = "24x7 clock";
-          if (clock.business()) {
-            DayInfo d = cal.day(local_day(span.from, z));
-            why = "working hours (" + weekday_name(d.day) + ", " + d.reason +
-                  (d.reason.rfind("workday", 0) == 0 ? ", mon's hours" : "") + ")";
+        if (!clock.business()) {
+          st.intervals.push_back({name, a, b, (b - a).count() / 60, "24x7 clock", true});
+          return;
+        }
+        for (auto day = local_day(a, z); day <= local_day(b, z); day += date::days(1)) {
+          DayInfo d = cal.day(day);
+          if (!d.working) {
+            // Days off show as one stretch per reason, so a holiday week is one line.
+            Time from = std::max(a, clock.day_start(day));
+            Time to = std::min(b, clock.day_start(day + date::days(1)));
+            std::string why = "not worked: " + d.reason;
+            auto& v = st.intervals;
+            if (from >= to) continue;
+            if (!v.empty() && !v.back().counted && v.back().clock == name && v.back().to == from &&
+                v.back().why.rfind("not worked", 0) == 0) {
+              v.back().to = to;
+              if (v.back().why.find(d.reason) == std::string::npos) v.back().why += ", " + d.reason;
+            } else {
+              v.push_back({name, from, to, 0, why, false});
+            }
+            continue;
           }
-          st.intervals.push_back(
-              {name, span.from, span.to, (span.to - span.from).count() / 60, why, true});
+          std::string why = "working hours (" + weekday_name(d.day) + ", " + d.reason +
+                            (d.reason.rfind("workday", 0) == 0 ? ", mon's hours" : "") + ")";
+          for (const auto& s : clock.day_spans(day)) {
+            Span span{std::max(s.from, a), std::min(s.to, b)};
+            if (span.from < span.to)
+              st.intervals.push_back(
+                  {name, span.from, span.to, (span.to - span.from).count() / 60, why, true});
+          }
         }
       };
       for (const auto& seg : life) {

@@ -187,6 +187,16 @@ TEST_SUITE("command/sla") {
     }
     CHECK(saw_workday);
     CHECK(counted == 120 + 450);
+    // The holiday shows as one stretch that did not count.
+    bool saw_holiday = false;
+    for (const auto& i : j["intervals"])
+      if (i["clock"] == "resolve" && i["why"] == "not worked: holiday:春节") {
+        saw_holiday = true;
+        CHECK(i["counted"] == false);
+        CHECK(i["from"] == "2026-02-15T00:00:00+08:00");
+        CHECK(i["to"] == "2026-02-16T10:00:00+08:00");
+      }
+    CHECK(saw_holiday);
     Run table = d.sdesk("sla explain " + id);
     CHECK(table.code == 0);
     CHECK(table.out.find("workday:春节") != std::string::npos);
