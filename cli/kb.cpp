@@ -227,7 +227,7 @@ void run_list(const Globals& g, const ListOptions& o) {
   output_format(g);
   Desk desk = open_desk(g);
   std::vector<Article> list;
-  for (auto& a : all_articles(desk)) {
+  for (auto& a : article_states(desk)) {
     if (!o.status.empty() && a.status != o.status) continue;
     if (!o.author.empty() && a.author != o.author) continue;
     if (!o.tag.empty() && std::find(a.tags.begin(), a.tags.end(), o.tag) == a.tags.end()) continue;

@@ -499,7 +499,7 @@ std::map<std::string, std::vector<std::string>> article_citations(const Desk& de
 
 std::vector<PendingTicket> pending_tickets(const Desk& desk) {
   std::set<std::string> covered;
-  for (const auto& a : all_articles(desk))
+  for (const auto& a : article_states(desk))
     for (const auto& t : a.tickets) covered.insert(t);
   std::vector<PendingTicket> out;
   for (auto& t : all_tickets(desk)) {
@@ -522,7 +522,7 @@ std::vector<PendingTicket> pending_tickets(const Desk& desk) {
 std::vector<Article> stale_articles(const Desk& desk) {
   std::vector<Article> out;
   Zone z = desk.zone();
-  for (auto& a : all_articles(desk))
+  for (auto& a : article_states(desk))
     if (a.status == "published" && !a.review_due.empty() &&
         time_or_epoch(a.review_due, z) < desk.now())
       out.push_back(std::move(a));
@@ -629,7 +629,73 @@ std::vector<SearchEntry> search_entries(const Desk& desk) {
   return out;
 }
 
+Article article_from_state(const Json& j) {
+  Article a;
+  a.id = str(j, "id");
+  a.title = str(j, "title");
+  a.status = str(j, "status");
+  a.version = j.value("version", 1);
+  a.author = str(j, "author");
+  a.reviewer = str(j, "reviewer");
+  a.tickets = string_list(j.value("tickets", Json::array()));
+  a.symptom = str(j, "symptom");
+  a.environment = str(j, "environment");
+  a.cause = str(j, "cause");
+  a.solution = str(j, "solution");
+  a.tags = string_list(j.value("tags", Json::array()));
+  a.review_due = str(j, "review_due");
+  a.created_at = str(j, "created_at");
+  a.published_at = str(j, "published_at");
+  return a;
+}
+
 }  // namespace
+
+std::vector<Article> article_states(const Desk& desk) {
+  auto file = desk.repo().gitdir() / "sdesk" / "kb-state.cache";
+  std::unordered_map<std::string, std::string> cache;
+  {
+    std::ifstream in(file, std::ios::binary);
+    std::string line;
+    if (in && std::getline(in, line) && line == "sdesk-kb-state 1")
+      while (std::getline(in, line))
+        if (line.size() > 41 && line[40] == ' ') cache[line.substr(0, 40)] = line.substr(41);
+  }
+  std::vector<std::pair<std::string, std::string>> current;
+  std::vector<Article> out;
+  bool dirty = false;
+  desk.walk("kb", [&](const std::string& path, const git_oid& oid) {
+    if (!is_yaml(path)) return;
+    std::string hex = oid_hex(oid);
+    auto it = cache.find(hex);
+    if (it != cache.end()) {
+      try {
+        out.push_back(article_from_state(Json::parse(it->second)));
+        current.emplace_back(hex, std::move(it->second));
+        return;
+      } catch (const std::exception&) {
+      }
+    }
+    dirty = true;
+    Article a = parse_article_fast(desk.blob(oid), path);
+    a.events.clear();
+    current.emplace_back(hex, article_json(a, false).dump());
+    out.push_back(std::move(a));
+  });
+  if (dirty || cache.size() != current.size()) {
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    auto tmp = file;
+    tmp += ".tmp";
+    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+    o << "sdesk-kb-state 1\n";
+    for (const auto& [hex, json] : current) o << hex << ' ' << json << '\n';
+    o.close();
+    if (o) std::filesystem::rename(tmp, file, ec);
+  }
+  std::sort(out.begin(), out.end(), [](const Article& a, const Article& b) { return a.id < b.id; });
+  return out;
+}
 
 std::vector<ArticleHit> search_articles(const Desk& desk, const std::string& query, bool all,
                                         size_t limit, const std::string& open,

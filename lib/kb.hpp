@@ -70,6 +70,9 @@ std::string resolve_article_id(const Desk& desk, const std::string& prefix);
 Article load_article(const Desk& desk, const std::string& prefix);
 // Every article in HEAD, in ID order.
 std::vector<Article> all_articles(const Desk& desk);
+// Every article's state in HEAD without its events, in ID order; read through a cache in
+// .git/sdesk/ keyed by blob id, so only changed files are parsed (for list, pending, stale).
+std::vector<Article> article_states(const Desk& desk);
 
 // Writes a new draft (one commit); with from_ticket, pre-filled from the ticket (title, need,
 // environment, resolution) and linked both ways in the same commit. Flags override.
