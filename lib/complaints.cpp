@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "lib/calendar.hpp"
 #include "lib/error.hpp"
 #include "lib/ids.hpp"
 #include "lib/ticket.hpp"
@@ -137,10 +138,18 @@ std::string resolve_complaint_id(const Desk& desk, const std::string& prefix_in)
   return matches[0];
 }
 
-// Adds a duration to an instant on the 24x7 clock (months as calendar months).
-Time add_duration(Time t, const Duration& d, Zone zone) {
-  if (d.unit == Duration::Unit::months) return add_months(t, static_cast<int>(d.amount), zone);
-  return t + std::chrono::minutes(wall_minutes(d));
+// Adds a duration to an instant on the desk's business calendar (Nd = N working days, Nh/Nm
+// working time); on the 24x7 clock when the calendar does not cover the year.
+Time add_duration(Time t, const Duration& d, const Settings& s) {
+  try {
+    Calendar cal(s);
+    Clock clock(cal, true);
+    if (d.unit == Duration::Unit::days) return clock.add_working_days(t, d.amount);
+    return clock.advance(t, clock.target_seconds(t, d));
+  } catch (const CalendarGap&) {
+    if (d.unit == Duration::Unit::months) return add_months(t, static_cast<int>(d.amount), s.zone);
+    return t + std::chrono::minutes(wall_minutes(d));
+  }
 }
 
 }  // namespace
@@ -263,11 +272,11 @@ Complaint create_complaint(Desk& desk, const ComplaintIntake& in) {
   e["text"] = in.text;
   Time due;
   if (in.due.empty()) {
-    due = add_duration(desk.now(), desk.settings().complaint_due, desk.zone());
+    due = add_duration(desk.now(), desk.settings().complaint_due, desk.settings());
   } else {
     bool is_duration = !in.due.empty() && std::isdigit(static_cast<unsigned char>(in.due[0])) &&
                        std::isalpha(static_cast<unsigned char>(in.due.back()));
-    due = is_duration ? add_duration(desk.now(), parse_duration(in.due, "--due"), desk.zone())
+    due = is_duration ? add_duration(desk.now(), parse_duration(in.due, "--due"), desk.settings())
                       : desk.parse(in.due, "--due");
   }
   e["due"] = desk.stamp(due);

@@ -114,6 +114,11 @@ TEST_SUITE("command/complaint") {
     CHECK(d.sdesk("complaint close " + id, "pm1").code == 0);
     CHECK(d.sdesk("complaint investigate " + id + " --text 再查", "pm1").code == 4);
     CHECK(d.sdesk("complaint new --customer 人事部", "l1a").code == 2);
+    // The default due time counts working days: Friday 17:00 + 3d is Wednesday 17:00.
+    d.at("2026-03-06T17:00:00+08:00");
+    Run fri = d.sdesk("complaint new --customer 人事部 --text 周五来电 --json", "l1a");
+    REQUIRE(fri.code == 0);
+    CHECK(fri.json()["due"] == "2026-03-11T17:00:00+08:00");
   }
 
   TEST_CASE("an overdue complaint is escalated to the PM exactly once") {
