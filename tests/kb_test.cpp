@@ -299,6 +299,10 @@ TEST_SUITE("command/kb") {
     CHECK(d.sdesk("kb list --json").json().size() == 1);
     CHECK(d.sdesk("kb list --status draft --json").json().empty());
     CHECK(d.sdesk("kb list").out.find(id) != std::string::npos);
+    // The state cache is never the source of truth.
+    std::string listed = d.sdesk("kb list --json").out;
+    std::filesystem::remove(d.dir() / ".git" / "sdesk" / "kb-state.cache");
+    CHECK(d.sdesk("kb list --json").out == listed);
   }
 
   TEST_CASE("kb search over a corpus of Chinese and English articles") {
