@@ -36,7 +36,7 @@ void run_kpi(const Globals& g, const ReportOptions& o) {
   Format f = report_format(g);
   Desk desk = open_desk(g);
   Period p = parse_period(o.period, desk.now(), desk.zone());
-  Json doc = kpi_report(load_kpi_inputs(desk), p, desk.zone(), desk.now(), o.by);
+  Json doc = kpi_report(load_kpi_inputs(desk, p), p, desk.zone(), desk.now(), o.by);
   if (f == Format::json) return emit_json(g, doc);
   bool raw = f == Format::csv;
   auto show = [&](const std::string& key, const Json& v) {
@@ -79,7 +79,7 @@ void run_performance(const Globals& g, const ReportOptions& o) {
   Format f = report_format(g);
   Desk desk = open_desk(g);
   Period p = parse_period(o.period, desk.now(), desk.zone());
-  Json doc = performance_report(load_kpi_inputs(desk), p, desk);
+  Json doc = performance_report(load_kpi_inputs(desk, p), p, desk);
   if (f == Format::json) return emit_json(g, doc);
   bool raw = f == Format::csv;
   Table t{{"RANK", "STAFF", "NAME", "ROLE", "SCORE"}, {}, {true, false, false, false, true}};
@@ -135,7 +135,7 @@ void run_monthly(const Globals& g, const ReportOptions& o) {
                  : output_format(g, {Format::md, Format::html, Format::json});
   Desk desk = open_desk(g);
   Period p = parse_period(o.period, desk.now(), desk.zone());
-  Json data = monthly_data(load_kpi_inputs(desk), p, desk.zone(), desk.now());
+  Json data = monthly_data(load_kpi_inputs(desk, p), p, desk.zone(), desk.now());
   if (f == Format::json) return emit_json(g, data);
   std::string name = desk.settings().name.empty() ? "sdesk" : desk.settings().name;
   emit(g, f == Format::html ? monthly_html(data, name) : monthly_md(data, name));

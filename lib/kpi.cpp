@@ -167,14 +167,15 @@ bool in_period(const std::string& iso, const Period& p, Zone zone) {
   return t && *t >= p.from && *t < p.to;
 }
 
-KpiInputs load_kpi_inputs(const Desk& desk) {
+KpiInputs load_kpi_inputs(const Desk& desk, const std::optional<Period>& only) {
   KpiInputs in;
   std::vector<KpiCallback> callbacks;
   for (auto& t : all_tickets(desk)) {
     for (const auto& c : ticket_callbacks(t)) callbacks.push_back({c.ticket, c.reached, c.score});
+    auto created = parse_iso(t.created_at, desk.zone());
+    if (only && !(created && *created >= only->from && *created < only->to)) continue;
     SlaState st = compute_sla(t, desk.settings(), desk.now());
     st.intervals.clear();
-    auto created = parse_iso(t.created_at, desk.zone());
     in.tickets.push_back({std::move(t), std::move(st), created});
   }
   in.callbacks = std::move(callbacks);
