@@ -257,7 +257,8 @@ SurveyCampaign create_campaign(Desk& desk, const std::string& name, const std::s
                 emit_yaml(j,
                           "sdesk survey campaign (服务满意度调查); responses are the other "
                           "files of this directory")}},
-              name, "new", period + (anonymous ? " (anonymous)" : ""));
+              name, "new", period + (anonymous ? " (anonymous)" : ""),
+              {"campaign"});  // the file's stem, as `sdesk verify` names objects by path
   return c;
 }
 
@@ -373,8 +374,10 @@ std::vector<SurveyResponse> import_responses(Desk& desk, const std::string& camp
     r.by = op.id;
     changes.push_back({response_path(c.name, r.id), response_yaml(r)});
   }
+  std::vector<std::string> ids;
+  for (const auto& r : out) ids.push_back(r.id);
   desk.commit(changes, c.name, "import",
-              fmt::format("{} survey response{}", out.size(), out.size() == 1 ? "" : "s"));
+              fmt::format("{} survey response{}", out.size(), out.size() == 1 ? "" : "s"), ids);
   return out;
 }
 

@@ -161,6 +161,11 @@ void apply_event(Ticket& t, const Json& e) {
     t.status = "cancelled";
   } else if (action == "link") {
     t.parent = str(e, "parent");
+  } else if (action == "callback-plan") {
+    // A replay from scratch keeps the plans, so that a plan's owner may reply.
+    bool have = std::any_of(t.events.begin(), t.events.end(),
+                            [&](const Json& x) { return str(x, "id") == str(e, "id"); });
+    if (!have) t.events.push_back(e);
   } else if (action == "kb") {
     std::string kb = str(e, "article");
     if (!kb.empty() && std::find(t.kb.begin(), t.kb.end(), kb) == t.kb.end()) t.kb.push_back(kb);
