@@ -176,6 +176,9 @@ TEST_SUITE("command/complaint") {
     Run closed = d.sdesk("complaint close " + id + " --json", "pm1");
     REQUIRE(closed.code == 0);
     CHECK(closed.json()["overdue"] == false);
+    Run verify = d.sdesk("verify");
+    INFO(verify.out << verify.err);
+    CHECK(verify.code == 0);
   }
 }
 

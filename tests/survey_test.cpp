@@ -162,5 +162,8 @@ TEST_SUITE("command/survey") {
     auto j = d.sdesk("survey report q --json").json();
     CHECK(j["n"] == 2);
     CHECK(j["dimensions"]["tech"]["mean"] == 3.0);
+    Run verify = d.sdesk("verify");
+    INFO(verify.out << verify.err);
+    CHECK(verify.code == 0);
   }
 }
