@@ -10,8 +10,9 @@ using namespace sdesk::test;
 TEST_SUITE("command/example") {
   TEST_CASE("make-example-desk.sh builds a clean desk with every status, and remakes it") {
     TempDir tmp;
-    std::string script = std::string(SDESK_SOURCE_DIR) + "/examples/make-example-desk.sh";
-    std::string cmd = q(script) + " " + q(SDESK_BINARY) + " desk";
+    const std::filesystem::path script =
+        std::filesystem::path(SDESK_SOURCE_DIR) / "examples" / "make-example-desk.sh";
+    const std::string cmd = q(script.string()) + " " + q(SDESK_BINARY) + " desk";
     Run r = sh(tmp.path(), cmd);
     INFO(r.err);
     REQUIRE(r.code == 0);
@@ -63,7 +64,7 @@ TEST_SUITE("command/example") {
     CHECK(again.code == 0);
     CHECK(sh(desk, "git status --porcelain").out.empty());
     sh(tmp.path(), "mkdir other && touch other/keep");
-    Run refused = sh(tmp.path(), q(script) + " " + q(SDESK_BINARY) + " other");
+    Run refused = sh(tmp.path(), q(script.string()) + " " + q(SDESK_BINARY) + " other");
     CHECK(refused.code != 0);
     CHECK(refused.err.find("other") != std::string::npos);
   }
