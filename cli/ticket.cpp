@@ -210,12 +210,14 @@ void run_list(const Globals& g, const ListOptions& o) {
     SlaState st;
   };
   std::vector<Row> rows;
-  for (auto& t : all_tickets(desk)) {
-    if (!in(o.status, t.status) || !in(o.tier, t.tier) || !in(o.assignee, t.assignee) ||
-        !in(o.priority, t.priority))
-      continue;
-    if (!o.customer.empty() && t.customer.find(o.customer) == std::string::npos) continue;
-    if (o.open && !is_open_status(t.status)) continue;
+  // The head filters run on the index cache's summaries, so only kept tickets are decoded.
+  HeadFilter keep = [&](const TicketHead& h) {
+    return in(o.status, std::string(h.status)) && in(o.tier, std::string(h.tier)) &&
+           in(o.assignee, std::string(h.assignee)) && in(o.priority, std::string(h.priority)) &&
+           (o.customer.empty() || h.customer.find(o.customer) != std::string_view::npos) &&
+           (!o.open || is_open_status(std::string(h.status)));
+  };
+  for (auto& t : tickets_where(desk, keep)) {
     if (since || until) {
       Time c = parse_time(t.created_at, z, "created_at");
       if ((since && c < *since) || (until && c >= *until)) continue;

@@ -187,8 +187,7 @@ Handover gather_handover(const Desk& desk, const std::string& to, const std::str
   Time now = desk.now();
   Json open = {{"l1", Json::array()}, {"l2", Json::array()}, {"vendor", Json::array()}};
   Json at_risk = Json::array(), breached = Json::array(), escalations = Json::array();
-  for (const auto& t : all_tickets(desk)) {
-    if (!is_open_status(t.status)) continue;
+  for (const auto& t : open_tickets(desk)) {
     SlaState st = compute_sla(t, desk.settings(), now);
     Json row = ticket_row(t, st, zone);
     if (open.contains(t.tier)) open[t.tier].push_back(row);
