@@ -12,11 +12,13 @@
 
 namespace sdesk::cli {
 
-Desk open_desk(const Globals& g) { return Desk::open(DeskOptions{g.dir, g.as}); }
+Desk open_desk(const Globals& g) {
+  return Desk::open(DeskOptions{g.dir, g.as});
+}
 
 Format output_format(const Globals& g, std::initializer_list<Format> allowed) {
   std::string f = g.json ? "json" : g.format.empty() ? "table" : g.format;
-  Format out = f == "table" ? Format::table
+  Format out = f == "table"  ? Format::table
                : f == "json" ? Format::json
                : f == "csv"  ? Format::csv
                : f == "md"   ? Format::md
@@ -38,7 +40,9 @@ void emit(const Globals& g, const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
-void emit_json(const Globals& g, const Json& doc) { emit(g, doc.dump(2) + "\n"); }
+void emit_json(const Globals& g, const Json& doc) {
+  emit(g, doc.dump(2) + "\n");
+}
 
 void emit_rows(const Globals& g, const Table& t, const Json& json) {
   switch (output_format(g, {Format::table, Format::json, Format::csv, Format::md})) {
@@ -72,7 +76,9 @@ std::vector<std::string> split_commas(const std::string& text) {
   return out;
 }
 
-void warn(const std::string& text) { std::fprintf(stderr, "sdesk: warning: %s\n", text.c_str()); }
+void warn(const std::string& text) {
+  std::fprintf(stderr, "sdesk: warning: %s\n", text.c_str());
+}
 
 void add_format_flags(CLI::App* cmd, Globals& g, bool output) {
   cmd->add_option("--format", g.format, "output format")

@@ -11,11 +11,11 @@ namespace sdesk::cli {
 
 // Options that every command takes.
 struct Globals {
-  std::string dir;              // -C DIR
-  std::string as;               // --as STAFF
-  std::string format = "";      // --format table|json|csv|md|html
-  bool json = false;            // --json
-  std::string output;           // -o FILE (reports)
+  std::string dir;          // -C DIR
+  std::string as;           // --as STAFF
+  std::string format = "";  // --format table|json|csv|md|html
+  bool json = false;        // --json
+  std::string output;       // -o FILE (reports)
 };
 
 // The output formats.
@@ -24,7 +24,8 @@ enum class Format { table, json, csv, md, html };
 // Opens the desk named by the global options.
 Desk open_desk(const Globals& g);
 // The format asked for (table by default); exit 2 for a format this command does not offer.
-Format output_format(const Globals& g, std::initializer_list<Format> allowed = {Format::table, Format::json, Format::csv});
+Format output_format(const Globals& g, std::initializer_list<Format> allowed = {
+                                           Format::table, Format::json, Format::csv});
 // Writes text to stdout (or to -o FILE when given).
 void emit(const Globals& g, const std::string& text);
 // Writes one JSON document to stdout.

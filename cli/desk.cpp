@@ -54,8 +54,10 @@ void run_staff_add(const Globals& g, const StaffOptions& o) {
   Staff s{o.id, o.name, o.role, o.email, o.phone, split_commas(o.skills), true};
   desk.refuse_if_hand_edited(staff_path(o.id));
   std::vector<FileChange> ch{{staff_path(o.id), emit_yaml(staff_json(s))}};
-  if (first) desk.commit_as(s, ch, o.id, "staff-add", o.name);
-  else desk.commit(ch, o.id, "staff-add", o.name);
+  if (first)
+    desk.commit_as(s, ch, o.id, "staff-add", o.name);
+  else
+    desk.commit(ch, o.id, "staff-add", o.name);
   std::cout << o.id << "\n";
 }
 
@@ -84,8 +86,13 @@ void run_staff_show(const Globals& g, const std::string& id) {
   if (output_format(g) == Format::csv) return emit(g, render_csv(staff_table(one)));
   std::string skills;
   for (const auto& k : s.skills) skills += (skills.empty() ? "" : ", ") + k;
-  emit(g, render_fields({{"id", s.id}, {"name", s.name}, {"role", s.role}, {"email", s.email},
-                         {"phone", s.phone}, {"skills", skills}, {"active", s.active ? "yes" : "no"}}));
+  emit(g, render_fields({{"id", s.id},
+                         {"name", s.name},
+                         {"role", s.role},
+                         {"email", s.email},
+                         {"phone", s.phone},
+                         {"skills", skills},
+                         {"active", s.active ? "yes" : "no"}}));
 }
 
 void run_staff_deactivate(const Globals& g, const std::string& id) {
@@ -132,8 +139,11 @@ void run_vendor_show(const Globals& g, const std::string& id) {
   if (it == vendors.end()) not_found("no vendor '{}'", id);
   const Vendor& v = it->second;
   if (output_format(g) == Format::json) return emit_json(g, vendor_json(v));
-  emit(g, render_fields({{"id", v.id}, {"name", v.name}, {"contact", v.contact},
-                         {"hours", v.hours}, {"sla", v.sla}}));
+  emit(g, render_fields({{"id", v.id},
+                         {"name", v.name},
+                         {"contact", v.contact},
+                         {"hours", v.hours},
+                         {"sla", v.sla}}));
 }
 
 void run_commit(const Globals& g, const std::string& message) {
@@ -153,7 +163,8 @@ void run_commit(const Globals& g, const std::string& message) {
     auto old = desk.repo().read_at(tree.get(), p);
     if (!f) {
       if (p.rfind("tickets/", 0) == 0 || p.rfind("complaints/", 0) == 0 || p.rfind("kb/", 0) == 0)
-        refuse("{}: deleting a ticket, article or complaint is not allowed (cancel or retire it)", p);
+        refuse("{}: deleting a ticket, article or complaint is not allowed (cancel or retire it)",
+               p);
       changes.push_back({p, std::nullopt});
     } else {
       validate_file(p, f->text);
@@ -164,7 +175,8 @@ void run_commit(const Globals& g, const std::string& message) {
     if (!obj.empty()) objects.push_back(obj);
   }
   std::string first = objects.empty() ? "desk" : objects[0];
-  std::vector<std::string> also(objects.size() > 1 ? objects.begin() + 1 : objects.end(), objects.end());
+  std::vector<std::string> also(objects.size() > 1 ? objects.begin() + 1 : objects.end(),
+                                objects.end());
   desk.commit(changes, first, "edit",
               message.empty() ? fmt::format("hand edits by {} ({} file{})", op.id, paths.size(),
                                             paths.size() == 1 ? "" : "s")
@@ -187,7 +199,9 @@ void register_desk(CLI::App& app, Globals& g) {
   auto* add = staff->add_subcommand("add", "add a staff member (PM only)");
   add->add_option("ID", so->id, "short id, e.g. zhangsan")->required();
   add->add_option("--name", so->name, "display name")->required();
-  add->add_option("--role", so->role, "pm, l1 or l2")->required()->check(CLI::IsMember({"pm", "l1", "l2"}));
+  add->add_option("--role", so->role, "pm, l1 or l2")
+      ->required()
+      ->check(CLI::IsMember({"pm", "l1", "l2"}));
   add->add_option("--email", so->email, "email (matched against git user.email)");
   add->add_option("--phone", so->phone, "phone");
   add->add_option("--skills", so->skills, "comma-separated skills");
@@ -204,7 +218,8 @@ void register_desk(CLI::App& app, Globals& g) {
   deact->add_option("ID", *sid)->required();
   deact->callback([&g, sid] { run_staff_deactivate(g, *sid); });
 
-  auto* vendor = app.add_subcommand("vendor", "outside vendors for escalation")->require_subcommand(1);
+  auto* vendor =
+      app.add_subcommand("vendor", "outside vendors for escalation")->require_subcommand(1);
   auto vo = std::make_shared<VendorOptions>();
   auto* vadd = vendor->add_subcommand("add", "add a vendor (PM only)");
   vadd->add_option("ID", vo->id)->required();
@@ -222,7 +237,8 @@ void register_desk(CLI::App& app, Globals& g) {
   vshow->callback([&g, sid] { run_vendor_show(g, *sid); });
 
   auto msg = std::make_shared<std::string>();
-  auto* commit = app.add_subcommand("commit", "validate hand edits in the work tree and commit them");
+  auto* commit =
+      app.add_subcommand("commit", "validate hand edits in the work tree and commit them");
   commit->add_option("-m,--message", *msg, "what the edit does");
   commit->callback([&g, msg] { run_commit(g, *msg); });
 

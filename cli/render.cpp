@@ -29,7 +29,8 @@ std::string render_table(const Table& t, bool color) {
   std::vector<size_t> w(t.headers.size(), 0);
   for (size_t i = 0; i < t.headers.size(); ++i) w[i] = display_width(t.headers[i]);
   for (const auto& r : t.rows)
-    for (size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], display_width(r[i]));
+    for (size_t i = 0; i < r.size() && i < w.size(); ++i)
+      w[i] = std::max(w[i], display_width(r[i]));
   auto line = [&](const std::vector<std::string>& cells, bool head) {
     std::string s;
     for (size_t i = 0; i < w.size(); ++i) {
@@ -70,7 +71,8 @@ std::string render_csv(const Table& t) {
 std::string render_markdown(const Table& t) {
   auto esc = [](const std::string& s) {
     std::string o;
-    for (char c : s) o += c == '|' ? std::string("\\|") : c == '\n' ? std::string("<br>") : std::string(1, c);
+    for (char c : s)
+      o += c == '|' ? std::string("\\|") : c == '\n' ? std::string("<br>") : std::string(1, c);
     return o;
   };
   std::string out = "|";

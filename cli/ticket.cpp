@@ -7,8 +7,8 @@
 #include "cli/commands.hpp"
 #include "lib/error.hpp"
 #include "lib/history.hpp"
-#include "lib/text.hpp"
 #include "lib/scan.hpp"
+#include "lib/text.hpp"
 #include "lib/tickets.hpp"
 
 namespace sdesk::cli {
@@ -27,8 +27,7 @@ struct ListOptions {
 };
 
 struct ActOptions {
-  std::string id, staff, text, reason, done, to, solution, cause, kb, confirmed_by, parent,
-      assign;
+  std::string id, staff, text, reason, done, to, solution, cause, kb, confirmed_by, parent, assign;
   bool customer = false;
 };
 
@@ -65,7 +64,8 @@ std::string ask(const std::string& label, const std::string& dflt, bool required
     std::string line;
     if (!std::getline(std::cin, line)) usage_error("intake cancelled at '{}'", label);
     while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.erase(0, 1);
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front())))
+      line.erase(0, 1);
     if (line.empty()) line = dflt;
     if (line.empty() && required) {
       std::cerr << "  " << label << " is required by the intake norm\n";
@@ -101,8 +101,8 @@ void prompt_intake(const Settings& s, NewOptions& o) {
     if (!kv.empty()) o.env.push_back(kv);
     kv.clear();
   }
-  o.in.channel = ask("channel (渠道)", "hotline", true,
-                     {"hotline", "email", "web", "walk-in", "monitoring"});
+  o.in.channel =
+      ask("channel (渠道)", "hotline", true, {"hotline", "email", "web", "walk-in", "monitoring"});
   o.in.priority = ask("priority (优先级)", "P3", true, {"P1", "P2", "P3", "P4"});
   o.in.category = ask("category (分类)", "", false);
 }
@@ -124,19 +124,34 @@ void run_new(const Globals& g, NewOptions o) {
 std::string event_line(const Json& e, Zone zone) {
   std::string a = e.value("action", "");
   std::string detail;
-  auto s = [&](const char* k) { return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : ""; };
-  if (a == "new") detail = s("title");
-  else if (a == "assign") detail = "→ " + s("assignee");
-  else if (a == "note") detail = (e.value("customer", false) ? "[customer] " : "") + s("text");
-  else if (a == "pending") detail = s("reason") + ": " + s("text");
-  else if (a == "escalate") detail = "→ " + s("to") + (s("vendor").empty() ? "" : ":" + s("vendor")) + " · " + s("reason") + " · done: " + s("done");
-  else if (a == "de-escalate") detail = "→ " + s("to") + " · " + s("reason");
-  else if (a == "resolve") detail = s("solution");
-  else if (a == "close") detail = "confirmed by " + s("confirmed_by");
-  else if (a == "reopen" || a == "cancel") detail = s("reason");
-  else if (a == "link") detail = "parent " + s("parent");
-  else if (a == "kb") detail = "article " + s("article");
-  return fmt::format("{}  {:<8}  {:<11}  {}", short_time(s("at"), zone), s("by"), a, one_line(detail, 70));
+  auto s = [&](const char* k) {
+    return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : "";
+  };
+  if (a == "new")
+    detail = s("title");
+  else if (a == "assign")
+    detail = "→ " + s("assignee");
+  else if (a == "note")
+    detail = (e.value("customer", false) ? "[customer] " : "") + s("text");
+  else if (a == "pending")
+    detail = s("reason") + ": " + s("text");
+  else if (a == "escalate")
+    detail = "→ " + s("to") + (s("vendor").empty() ? "" : ":" + s("vendor")) + " · " + s("reason") +
+             " · done: " + s("done");
+  else if (a == "de-escalate")
+    detail = "→ " + s("to") + " · " + s("reason");
+  else if (a == "resolve")
+    detail = s("solution");
+  else if (a == "close")
+    detail = "confirmed by " + s("confirmed_by");
+  else if (a == "reopen" || a == "cancel")
+    detail = s("reason");
+  else if (a == "link")
+    detail = "parent " + s("parent");
+  else if (a == "kb")
+    detail = "article " + s("article");
+  return fmt::format("{}  {:<8}  {:<11}  {}", short_time(s("at"), zone), s("by"), a,
+                     one_line(detail, 70));
 }
 
 void run_show(const Globals& g, const std::string& id) {
@@ -249,8 +264,10 @@ void run_list(const Globals& g, const ListOptions& o) {
   Table t{{"ID", "PRI", "STATUS", "TIER", "ASSIGNEE", "CUSTOMER", "DUE", "TITLE"}, {}, {}};
   for (const auto& r : rows) {
     std::string due = r.st.due ? format_short(*r.st.due, z) : "";
-    if (r.st.response_breached || r.st.resolve_breached) due += " !";
-    else if (r.st.at_risk) due += " ~";
+    if (r.st.response_breached || r.st.resolve_breached)
+      due += " !";
+    else if (r.st.at_risk)
+      due += " ~";
     t.rows.push_back({r.t.id, r.t.priority, r.t.status, r.t.tier, r.t.assignee,
                       truncate_width(r.t.customer, 16), due, truncate_width(r.t.title, 40)});
   }
@@ -300,7 +317,8 @@ void run_log(const Globals& g, const std::string& id_in) {
     j["commit"] = e.commit;
     j["subject"] = e.subject;
     arr.push_back(j);
-    t.rows.push_back({format_short(e.when, desk.zone()), e.author, e.action, e.commit.substr(0, 10), e.subject});
+    t.rows.push_back(
+        {format_short(e.when, desk.zone()), e.author, e.action, e.commit.substr(0, 10), e.subject});
   }
   emit_rows(g, t, arr);
 }
@@ -313,7 +331,8 @@ void register_ticket(CLI::App& app, Globals& g) {
   n->add_option("--title", no->in.title, "one-line summary");
   n->add_option("--customer", no->in.customer, "who asks");
   n->add_option("--contact", no->in.contact, "phone or email");
-  n->add_option("--channel", no->in.channel)->check(CLI::IsMember({"hotline", "email", "web", "walk-in", "monitoring"}));
+  n->add_option("--channel", no->in.channel)
+      ->check(CLI::IsMember({"hotline", "email", "web", "walk-in", "monitoring"}));
   n->add_option("--priority", no->in.priority)->check(CLI::IsMember({"P1", "P2", "P3", "P4"}));
   n->add_option("--category", no->in.category);
   n->add_option("--need", no->in.need, "what the customer needs");
@@ -341,7 +360,9 @@ void register_ticket(CLI::App& app, Globals& g) {
   list->add_flag("--at-risk", lo->at_risk, "only tickets at risk");
   list->add_option("--since", lo->since, "created at or after");
   list->add_option("--until", lo->until, "created before (a date includes that day)");
-  list->add_option("--sort", lo->sort)->check(CLI::IsMember({"id", "priority", "status", "created", "created_at", "due", "assignee", "customer"}));
+  list->add_option("--sort", lo->sort)
+      ->check(CLI::IsMember(
+          {"id", "priority", "status", "created", "created_at", "due", "assignee", "customer"}));
   list->add_option("--limit", lo->limit);
   add_format_flags(list, g);
   list->callback([&g, lo] { run_list(g, *lo); });
@@ -362,8 +383,12 @@ void register_ticket(CLI::App& app, Globals& g) {
     f["assignee"] = ao->staff;
     act(g, ao->id, f, "to " + ao->staff);
   });
-  verb("take", "take an unassigned ticket of your tier")->callback([&g, ao] { act(g, ao->id, fields("take"), ""); });
-  verb("start", "start work (first response)")->callback([&g, ao] { act(g, ao->id, fields("start"), ""); });
+  verb("take", "take an unassigned ticket of your tier")->callback([&g, ao] {
+    act(g, ao->id, fields("take"), "");
+  });
+  verb("start", "start work (first response)")->callback([&g, ao] {
+    act(g, ao->id, fields("start"), "");
+  });
   auto* note = verb("note", "add a note; --customer for an update told to the customer");
   note->add_option("TEXT", ao->text)->required();
   note->add_flag("--customer", ao->customer);
@@ -375,7 +400,9 @@ void register_ticket(CLI::App& app, Globals& g) {
     act(g, ao->id, f, ao->text);
   });
   auto* pending = verb("pending", "wait on the customer, a vendor or a third party");
-  pending->add_option("--reason", ao->reason)->required()->check(CLI::IsMember({"customer", "vendor", "third-party"}));
+  pending->add_option("--reason", ao->reason)
+      ->required()
+      ->check(CLI::IsMember({"customer", "vendor", "third-party"}));
   pending->add_option("TEXT", ao->text);
   pending->callback([&g, ao] {
     auto f = fields("pending");
@@ -383,7 +410,9 @@ void register_ticket(CLI::App& app, Globals& g) {
     f["text"] = ao->text;
     act(g, ao->id, f, ao->reason);
   });
-  verb("resume", "work again after a wait")->callback([&g, ao] { act(g, ao->id, fields("resume"), ""); });
+  verb("resume", "work again after a wait")->callback([&g, ao] {
+    act(g, ao->id, fields("resume"), "");
+  });
   auto* esc = verb("escalate", "hand over to l2 or a vendor with what was found and tried");
   esc->add_option("--to", ao->to, "l2 or vendor:<vendor-id>")->required();
   esc->add_option("--reason", ao->reason, "why it goes up");

@@ -41,9 +41,10 @@ DeskLock::DeskLock(fs::path file) : file_(std::move(file)) {
       continue;
     }
     if (std::chrono::steady_clock::now() > deadline)
-      throw Error(Exit::conflict,
-                  fmt::format("another sdesk (pid {}) holds the desk lock {}", owner, file_.string()),
-                  "wait for it to finish; nothing was written");
+      throw Error(
+          Exit::conflict,
+          fmt::format("another sdesk (pid {}) holds the desk lock {}", owner, file_.string()),
+          "wait for it to finish; nothing was written");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
@@ -63,7 +64,8 @@ Desk Desk::open(const DeskOptions& opts) {
   if (!fs::exists(dir, ec)) not_found("no desk at {}: no such directory", dir.string());
   Desk d;
   d.repo_ = std::make_unique<Repo>(Repo::discover(dir));
-  if (d.repo_->bare()) not_found("{} is a bare repository, not a desk with a work tree", dir.string());
+  if (d.repo_->bare())
+    not_found("{} is a bare repository, not a desk with a work tree", dir.string());
   try {
     ensure_merge_driver(*d.repo_);  // a plain `git clone` merges event by event from now on
   } catch (const Error&) {
@@ -144,7 +146,9 @@ const Staff& Desk::op() const {
       for (const auto& [sid, s] : staff_)
         if (!s.email.empty() && s.email == *email) id = sid;
     if (id.empty())
-      throw Error(Exit::refused, "who is the operator? no --as, no SDESK_USER, and no staff email matches git's user.email",
+      throw Error(Exit::refused,
+                  "who is the operator? no --as, no SDESK_USER, and no staff email matches git's "
+                  "user.email",
                   "pass --as STAFF-ID or set SDESK_USER");
   }
   auto it = staff_.find(id);

@@ -20,15 +20,15 @@ namespace sdesk {
 
 // How a command names its desk and operator (from -C, --as and the environment).
 struct DeskOptions {
-  std::string dir;       // -C DIR, else SDESK_DIR, else the current directory
-  std::string as;        // --as STAFF, else SDESK_USER, else by git user.email
+  std::string dir;  // -C DIR, else SDESK_DIR, else the current directory
+  std::string as;   // --as STAFF, else SDESK_USER, else by git user.email
 };
 
 // A desk file as read: HEAD's bytes, or the work tree's when a person edited it by hand.
 struct DeskFile {
-  std::string path;         // path inside the desk
-  std::string text;         // the bytes that count
-  bool hand_edited = false; // the work tree differs from HEAD
+  std::string path;          // path inside the desk
+  std::string text;          // the bytes that count
+  bool hand_edited = false;  // the work tree differs from HEAD
 };
 
 // Held while a command reads, changes and commits: .git/sdesk.lock with the owner's pid.

@@ -17,7 +17,8 @@ void git_library_init() {
 void git_check(int rc, const char* what) {
   if (rc >= 0) return;
   const git_error* e = git_error_last();
-  throw Error(Exit::internal, fmt::format("git: {}: {}", what, e && e->message ? e->message : "failed"));
+  throw Error(Exit::internal,
+              fmt::format("git: {}: {}", what, e && e->message ? e->message : "failed"));
 }
 
 std::string oid_hex(const git_oid& id) {
@@ -26,7 +27,9 @@ std::string oid_hex(const git_oid& id) {
   return buf;
 }
 
-bool oid_eq(const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) == 0; }
+bool oid_eq(const git_oid& a, const git_oid& b) {
+  return git_oid_cmp(&a, &b) == 0;
+}
 
 Repo Repo::discover(const fs::path& dir) {
   git_library_init();
@@ -75,9 +78,13 @@ fs::path Repo::workdir() const {
   return w ? fs::path(w) : fs::path();
 }
 
-fs::path Repo::gitdir() const { return fs::path(git_repository_path(repo_.get())); }
+fs::path Repo::gitdir() const {
+  return fs::path(git_repository_path(repo_.get()));
+}
 
-bool Repo::bare() const { return git_repository_is_bare(repo_.get()); }
+bool Repo::bare() const {
+  return git_repository_is_bare(repo_.get());
+}
 
 std::string Repo::head_branch() const {
   git_reference* ref = nullptr;
@@ -194,8 +201,8 @@ void write_file_atomic(const fs::path& path, const std::string& bytes) {
 }  // namespace
 
 std::optional<git_oid> Repo::commit_tree(const git_oid& tree_id,
-                                         const std::vector<git_oid>& parent_ids,
-                                         const Author& a, const std::string& message,
+                                         const std::vector<git_oid>& parent_ids, const Author& a,
+                                         const std::string& message,
                                          const std::optional<git_oid>& expected) {
   git_repository* r = repo_.get();
   git_signature* s = nullptr;
@@ -220,9 +227,9 @@ std::optional<git_oid> Repo::commit_tree(const git_oid& tree_id,
             "write commit");
   std::string branch = head_branch();
   git_reference* ref = nullptr;
-  int rc = expected ? git_reference_create_matching(&ref, r, branch.c_str(), &id, 1, &*expected,
-                                                    "sdesk")
-                    : git_reference_create(&ref, r, branch.c_str(), &id, 0, "sdesk");
+  int rc = expected
+               ? git_reference_create_matching(&ref, r, branch.c_str(), &id, 1, &*expected, "sdesk")
+               : git_reference_create(&ref, r, branch.c_str(), &id, 0, "sdesk");
   RefPtr rp(ref);
   if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED) return std::nullopt;
   git_check(rc, "move branch");
@@ -282,7 +289,8 @@ void Repo::checkout_paths(const std::vector<std::string>& paths) {
     } else {
       std::error_code ec;
       fs::remove(file, ec);
-      for (fs::path d = file.parent_path(); d != workdir() && fs::is_empty(d, ec); d = d.parent_path())
+      for (fs::path d = file.parent_path(); d != workdir() && fs::is_empty(d, ec);
+           d = d.parent_path())
         fs::remove(d, ec);
       int rc = git_index_remove_bypath(idx, p.c_str());
       if (rc != GIT_ENOTFOUND) git_check(rc, "update index");

@@ -22,18 +22,18 @@ struct GitDeleter {
 template <typename T, void (*Free)(T*)>
 using GitPtr = std::unique_ptr<T, GitDeleter<T, Free>>;
 
-using RepoPtr = GitPtr<git_repository, git_repository_free>;        // an open repository
-using TreePtr = GitPtr<git_tree, git_tree_free>;                    // a tree
-using CommitPtr = GitPtr<git_commit, git_commit_free>;              // a commit
-using BlobPtr = GitPtr<git_blob, git_blob_free>;                    // a blob
-using RefPtr = GitPtr<git_reference, git_reference_free>;           // a reference
-using IndexPtr = GitPtr<git_index, git_index_free>;                 // an index
-using SigPtr = GitPtr<git_signature, git_signature_free>;           // a signature
-using ConfigPtr = GitPtr<git_config, git_config_free>;              // a configuration
-using WalkPtr = GitPtr<git_revwalk, git_revwalk_free>;              // a revision walk
-using EntryPtr = GitPtr<git_tree_entry, git_tree_entry_free>;       // a tree entry (owned)
-using RemotePtr = GitPtr<git_remote, git_remote_free>;              // a remote
-using DiffPtr = GitPtr<git_diff, git_diff_free>;                    // a diff
+using RepoPtr = GitPtr<git_repository, git_repository_free>;   // an open repository
+using TreePtr = GitPtr<git_tree, git_tree_free>;               // a tree
+using CommitPtr = GitPtr<git_commit, git_commit_free>;         // a commit
+using BlobPtr = GitPtr<git_blob, git_blob_free>;               // a blob
+using RefPtr = GitPtr<git_reference, git_reference_free>;      // a reference
+using IndexPtr = GitPtr<git_index, git_index_free>;            // an index
+using SigPtr = GitPtr<git_signature, git_signature_free>;      // a signature
+using ConfigPtr = GitPtr<git_config, git_config_free>;         // a configuration
+using WalkPtr = GitPtr<git_revwalk, git_revwalk_free>;         // a revision walk
+using EntryPtr = GitPtr<git_tree_entry, git_tree_entry_free>;  // a tree entry (owned)
+using RemotePtr = GitPtr<git_remote, git_remote_free>;         // a remote
+using DiffPtr = GitPtr<git_diff, git_diff_free>;               // a diff
 using AnnotatedPtr = GitPtr<git_annotated_commit, git_annotated_commit_free>;  // for merges
 
 // Throws the one error type (exit 1, or `code`) with libgit2's last message when rc < 0.
@@ -47,10 +47,10 @@ struct FileChange {
 
 // Who made a commit and when.
 struct Author {
-  std::string name;   // the operator's name
-  std::string email;  // the operator's email
-  Time when;          // the commit time (SDESK_NOW when set)
-  int offset_minutes; // the desk zone's UTC offset at `when`
+  std::string name;    // the operator's name
+  std::string email;   // the operator's email
+  Time when;           // the commit time (SDESK_NOW when set)
+  int offset_minutes;  // the desk zone's UTC offset at `when`
 };
 
 // An open git repository with a working tree.

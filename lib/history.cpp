@@ -6,7 +6,8 @@ std::vector<std::pair<std::string, std::string>> message_trailers(const std::str
   std::vector<std::pair<std::string, std::string>> out;
   git_message_trailer_array arr{};
   if (git_message_trailers(&arr, message.c_str()) < 0) return out;
-  for (size_t i = 0; i < arr.count; ++i) out.emplace_back(arr.trailers[i].key, arr.trailers[i].value);
+  for (size_t i = 0; i < arr.count; ++i)
+    out.emplace_back(arr.trailers[i].key, arr.trailers[i].value);
   git_message_trailer_array_free(&arr);
   return out;
 }

@@ -42,8 +42,9 @@ Duration duration_at(const Parsed& p, const std::string& ptr, const Json& v, Dur
   try {
     return parse_duration(v.is_string() ? v.get<std::string>() : v.dump(), "");
   } catch (const Error&) {
-    refuse_field(p, ptr, "'" + (v.is_string() ? v.get<std::string>() : v.dump()) +
-                             "' is not a duration (Nm, Nh, Nd, Nmo)");
+    refuse_field(p, ptr,
+                 "'" + (v.is_string() ? v.get<std::string>() : v.dump()) +
+                     "' is not a duration (Nm, Nh, Nd, Nmo)");
   }
 }
 
@@ -77,15 +78,15 @@ Settings load_settings(const std::string& text) {
   } catch (const std::exception&) {
     refuse_field(p, "/timezone", "unknown IANA zone '" + s.timezone + "'");
   }
-  s.hotline = d.contains("hotline") && d["hotline"].is_string() ? d["hotline"].get<std::string>()
-                                                                 : "";
+  s.hotline =
+      d.contains("hotline") && d["hotline"].is_string() ? d["hotline"].get<std::string>() : "";
   if (d.contains("hours") && d["hours"].is_object()) {
     for (int i = 0; i < 7; ++i) {
       if (!d["hours"].contains(kDays[i])) continue;
       size_t j = 0;
       for (const auto& v : d["hours"][kDays[i]])
-        s.hours[i].push_back(parse_interval(
-            p, fmt::format("/hours/{}/{}", kDays[i], j++), v.get<std::string>()));
+        s.hours[i].push_back(
+            parse_interval(p, fmt::format("/hours/{}/{}", kDays[i], j++), v.get<std::string>()));
     }
   } else {
     for (int i = 0; i < 5; ++i) s.hours[i] = {{9 * 60, 12 * 60}, {13 * 60 + 30, 18 * 60}};
@@ -101,29 +102,38 @@ Settings load_settings(const std::string& text) {
   s.sla["P3"] = {{2, U::hours}, {16, U::hours}, true};
   s.sla["P4"] = {{4, U::hours}, {40, U::hours}, true};
   if (const Json& sla = at(d, {"sla"}); sla.is_object()) {
-    if (sla.contains("at_risk") && sla["at_risk"].is_number()) s.at_risk = sla["at_risk"].get<double>();
+    if (sla.contains("at_risk") && sla["at_risk"].is_number())
+      s.at_risk = sla["at_risk"].get<double>();
     for (auto& [prio, target] : s.sla) {
       if (!sla.contains(prio)) continue;
       const Json& t = sla[prio];
       std::string base = "/sla/" + prio;
-      target.response = duration_at(p, base + "/response", t.value("response", Json()), target.response);
-      target.resolve = duration_at(p, base + "/resolve", t.value("resolve", Json()), target.resolve);
+      target.response =
+          duration_at(p, base + "/response", t.value("response", Json()), target.response);
+      target.resolve =
+          duration_at(p, base + "/resolve", t.value("resolve", Json()), target.resolve);
       if (t.contains("clock")) target.business = t["clock"] == "business";
     }
   }
   s.reopen_window = duration_at(p, "/reopen_window", at(d, {"reopen_window"}), s.reopen_window);
-  if (const Json& v = at(d, {"callbacks", "satisfied_at"}); v.is_number()) s.satisfied_at = v.get<int>();
-  s.complaint_due = duration_at(p, "/complaints/due", at(d, {"complaints", "due"}), s.complaint_due);
-  if (const Json& v = at(d, {"complaints", "channel"}); v.is_string()) s.complaint_channel = v.get<std::string>();
-  s.kb_review_every = duration_at(p, "/kb/review_every", at(d, {"kb", "review_every"}), s.kb_review_every);
+  if (const Json& v = at(d, {"callbacks", "satisfied_at"}); v.is_number())
+    s.satisfied_at = v.get<int>();
+  s.complaint_due =
+      duration_at(p, "/complaints/due", at(d, {"complaints", "due"}), s.complaint_due);
+  if (const Json& v = at(d, {"complaints", "channel"}); v.is_string())
+    s.complaint_channel = v.get<std::string>();
+  s.kb_review_every =
+      duration_at(p, "/kb/review_every", at(d, {"kb", "review_every"}), s.kb_review_every);
   if (const Json& v = at(d, {"permissions"}); v.is_object())
     for (auto it = v.begin(); it != v.end(); ++it)
       s.permissions[it.key()] = it.value().get<std::vector<std::string>>();
   if (const Json& v = at(d, {"intake", "optional"}); v.is_array())
     for (const auto& f : v) s.optional_intake.insert(f.get<std::string>());
-  if (const Json& v = at(d, {"norms", "phone"}); v.is_string()) s.phone_script = v.get<std::string>();
+  if (const Json& v = at(d, {"norms", "phone"}); v.is_string())
+    s.phone_script = v.get<std::string>();
   if (const Json& v = at(d, {"kpi", "weights"}); v.is_object())
-    for (auto it = v.begin(); it != v.end(); ++it) s.kpi_weights[it.key()] = it.value().get<double>();
+    for (auto it = v.begin(); it != v.end(); ++it)
+      s.kpi_weights[it.key()] = it.value().get<double>();
   s.doc = std::move(p.doc);
   return s;
 }
@@ -159,7 +169,8 @@ std::string set_top_level_key(const std::string& text, const std::string& key,
 std::string default_desk_yaml(const std::string& name) {
   std::string n = name.empty() ? "服务台" : name;
   // A new desk starts with China's 2024–2026 calendar built in (docs/sla.md).
-  return merge_calendar(fmt::format(R"(# sdesk desk settings. Every key may be left out; the defaults are shown.
+  return merge_calendar(
+      fmt::format(R"(# sdesk desk settings. Every key may be left out; the defaults are shown.
 name: {}
 timezone: Asia/Shanghai            # IANA name; all times are shown in it
 hotline: "400-000-0000"
@@ -207,8 +218,8 @@ permissions:
   cancel: [owner, assignee]
   link: [owner, assignee]
 )",
-                     n.find_first_of(":#\"'") != std::string::npos ? "\"" + n + "\"" : n),
-                        builtin_china_calendar());
+                  n.find_first_of(":#\"'") != std::string::npos ? "\"" + n + "\"" : n),
+      builtin_china_calendar());
 }
 
 }  // namespace sdesk

@@ -6,8 +6,12 @@
 
 namespace sdesk {
 
-std::string staff_path(const std::string& id) { return "staff/" + id + ".yaml"; }
-std::string vendor_path(const std::string& id) { return "vendors/" + id + ".yaml"; }
+std::string staff_path(const std::string& id) {
+  return "staff/" + id + ".yaml";
+}
+std::string vendor_path(const std::string& id) {
+  return "vendors/" + id + ".yaml";
+}
 
 void check_short_id(const std::string& id, const std::string& what) {
   static const std::regex re(R"(^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$)");

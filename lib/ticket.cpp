@@ -43,8 +43,10 @@ Ticket fold_ticket(const std::string& id, std::vector<Json> events) {
   t.id = id;
   for (const auto& e : events) {
     std::string why = why_illegal(t, e);
-    if (!why.empty()) t.illegal[e.value("id", "")] = why;
-    else apply_event(t, e);
+    if (!why.empty())
+      t.illegal[e.value("id", "")] = why;
+    else
+      apply_event(t, e);
     if (e.value("action", "") == "alias" && e.contains("old"))
       t.aliases.push_back(e["old"].get<std::string>());
   }
@@ -53,7 +55,9 @@ Ticket fold_ticket(const std::string& id, std::vector<Json> events) {
 }
 
 namespace {
-Json opt(const std::string& s) { return s.empty() ? Json() : Json(s); }
+Json opt(const std::string& s) {
+  return s.empty() ? Json() : Json(s);
+}
 }  // namespace
 
 Json ticket_file_json(const Ticket& t) {

@@ -35,7 +35,7 @@ Ticket create_ticket(Desk& desk, const Intake& in) {
     if (!present && !s.optional_intake.count(field))
       throw Error(Exit::refused, fmt::format("missing required intake field: {}", field),
                   fmt::format("record it with --{} (the desk's intake norm requires it)",
-                              field == "required_by" ? "required-by"
+                              field == "required_by"   ? "required-by"
                               : field == "environment" ? "env key=value"
                                                        : field));
   };
@@ -92,7 +92,8 @@ std::string resolve_ticket_id(const Desk& desk, const std::string& prefix_in) {
   if (matches.empty())  // a former ID, renamed when two clones made the same one
     for (const auto& t : all_tickets(desk))
       for (const auto& a : t.aliases)
-        if (a.rfind(prefix, 0) == 0 && std::find(matches.begin(), matches.end(), t.id) == matches.end())
+        if (a.rfind(prefix, 0) == 0 &&
+            std::find(matches.begin(), matches.end(), t.id) == matches.end())
           matches.push_back(t.id);
   if (matches.empty()) not_found("no ticket {}", prefix_in);
   if (matches.size() > 1) {

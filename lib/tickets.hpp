@@ -11,16 +11,16 @@ namespace sdesk {
 
 // What an operator records at intake.
 struct Intake {
-  std::string title;                              // one-line summary
-  std::string customer;                           // who asks
-  std::string contact;                            // phone or email
-  std::string channel;                            // hotline, email, web, walk-in, monitoring
-  std::string priority;                           // P1..P4
-  std::string category;                           // optional category
-  std::string need;                               // what the customer needs
-  std::string required_by;                        // by when (as typed; parsed in the desk zone)
+  std::string title;        // one-line summary
+  std::string customer;     // who asks
+  std::string contact;      // phone or email
+  std::string channel;      // hotline, email, web, walk-in, monitoring
+  std::string priority;     // P1..P4
+  std::string category;     // optional category
+  std::string need;         // what the customer needs
+  std::string required_by;  // by when (as typed; parsed in the desk zone)
   std::vector<std::pair<std::string, std::string>> environment;  // key=value pairs
-  bool major = false;                             // a major incident
+  bool major = false;                                            // a major incident
 };
 
 // Records a new ticket (one commit); exit 4 naming a missing intake field.

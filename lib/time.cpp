@@ -75,13 +75,16 @@ date::local_days local_day(Time t, Zone zone) {
   return floor<date::days>(date::make_zoned(zone, t).get_local_time());
 }
 
-std::string format_day(date::local_days d) { return date::format("%Y-%m-%d", d); }
+std::string format_day(date::local_days d) {
+  return date::format("%Y-%m-%d", d);
+}
 
 date::local_days parse_day(std::string_view text, std::string_view what) {
   static const std::regex re(R"(^(\d{4})-(\d{2})-(\d{2})$)");
   std::cmatch m;
   std::string s(text);
-  if (!std::regex_match(s.c_str(), m, re)) usage_error("{}: '{}' is not a date (YYYY-MM-DD)", what, text);
+  if (!std::regex_match(s.c_str(), m, re))
+    usage_error("{}: '{}' is not a date (YYYY-MM-DD)", what, text);
   date::year_month_day ymd{date::year{std::atoi(m[1].str().c_str())},
                            date::month(unsigned(std::atoi(m[2].str().c_str()))),
                            date::day(unsigned(std::atoi(m[3].str().c_str())))};
@@ -98,10 +101,10 @@ Duration parse_duration(std::string_view text, std::string_view what) {
   Duration d;
   d.amount = std::atoll(m[1].str().c_str());
   std::string u = m[2].str();
-  d.unit = u == "m"    ? Duration::Unit::minutes
-           : u == "h"  ? Duration::Unit::hours
-           : u == "d"  ? Duration::Unit::days
-                       : Duration::Unit::months;
+  d.unit = u == "m"   ? Duration::Unit::minutes
+           : u == "h" ? Duration::Unit::hours
+           : u == "d" ? Duration::Unit::days
+                      : Duration::Unit::months;
   return d;
 }
 

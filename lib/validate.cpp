@@ -12,7 +12,9 @@
 namespace sdesk {
 
 namespace {
-bool starts(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
+bool starts(const std::string& s, const char* p) {
+  return s.rfind(p, 0) == 0;
+}
 bool yaml_file(const std::string& s) {
   return s.size() > 5 && s.compare(s.size() - 5, 5, ".yaml") == 0;
 }
@@ -42,23 +44,27 @@ void validate_file(const std::string& path, const std::string& text) {
   } else if (starts(path, "tickets/")) {
     Ticket t = parse_ticket(text, path);
     if (t.id != stem) refuse("{}: id: '{}' does not match the file name", path, t.id);
-    if (ticket_path(t.id) != path) refuse("{}: the file is not where its ID puts it ({})", path, ticket_path(t.id));
+    if (ticket_path(t.id) != path)
+      refuse("{}: the file is not where its ID puts it ({})", path, ticket_path(t.id));
   } else if (starts(path, "kb/")) {
     Article a = parse_article(text, path);
     if (article_path(a.id) != path) refuse("{}: id: '{}' does not match the file name", path, a.id);
   } else {
-    for (const auto& [prefix, schema] : std::map<std::string, std::string>{
-             {"kb/", "kb"}, {"complaints/", "complaint"}, {"duty/", "duty"},
-             {"handovers/", "handover"}}) {
+    for (const auto& [prefix, schema] :
+         std::map<std::string, std::string>{{"kb/", "kb"},
+                                            {"complaints/", "complaint"},
+                                            {"duty/", "duty"},
+                                            {"handovers/", "handover"}}) {
       if (!starts(path, prefix.c_str())) continue;
       if (!embedded_schemas().count(schema + ".schema.json")) return;
       validate_schema(parse_yaml(text, path), schema);
       return;
     }
     if (starts(path, "surveys/")) {
-      std::string schema = path.size() >= 14 && path.compare(path.size() - 14, 14, "/campaign.yaml") == 0
-                               ? "survey-campaign"
-                               : "survey-response";
+      std::string schema =
+          path.size() >= 14 && path.compare(path.size() - 14, 14, "/campaign.yaml") == 0
+              ? "survey-campaign"
+              : "survey-response";
       if (embedded_schemas().count(schema + ".schema.json"))
         validate_schema(parse_yaml(text, path), schema);
     }
@@ -77,8 +83,10 @@ void check_append_only(const std::string& path, const std::string& old_text,
   for (const auto& e : before.doc["events"]) {
     std::string id = e.value("id", "");
     auto it = now.find(id);
-    if (it == now.end()) refuse("{}: events: event {} was removed (events are append-only)", path, id);
-    if (it->second != e) refuse("{}: events: event {} was altered (events are append-only)", path, id);
+    if (it == now.end())
+      refuse("{}: events: event {} was removed (events are append-only)", path, id);
+    if (it->second != e)
+      refuse("{}: events: event {} was altered (events are append-only)", path, id);
   }
 }
 

@@ -60,7 +60,8 @@ std::string why_illegal(const Ticket& t, const Json& e) {
     return fmt::format("the ticket is already assigned to {}", t.assignee);
   if (action == "escalate") {
     std::string to = str(e, "to");
-    if (to == "l2" && t.tier != "l1") return fmt::format("the ticket is already at tier {}", t.tier);
+    if (to == "l2" && t.tier != "l1")
+      return fmt::format("the ticket is already at tier {}", t.tier);
     if (to == "vendor" && t.tier != "l2")
       return fmt::format("only a tier l2 ticket goes to a vendor (this one is {})", t.tier);
     if (to != "l2" && to != "vendor") return "escalation goes to l2 or vendor:<id>";
@@ -91,7 +92,7 @@ void apply_event(Ticket& t, const Json& e) {
     t.need = str(e, "need");
     t.required_by = str(e, "required_by");
     t.environment = e.contains("environment") && e["environment"].is_object() ? e["environment"]
-                                                                               : Json::object();
+                                                                              : Json::object();
     t.owner = by;
     t.created_at = at;
     if (!str(e, "parent").empty()) t.parent = str(e, "parent");
@@ -172,8 +173,7 @@ void apply_event(Ticket& t, const Json& e) {
   }
 }
 
-std::string why_forbidden(const Settings& s, const Staff& actor, const Ticket& t,
-                          const Json& e) {
+std::string why_forbidden(const Settings& s, const Staff& actor, const Ticket& t, const Json& e) {
   if (!actor.active) return fmt::format("{} is deactivated", actor.id);
   if (actor.role == "pm") return "";
   std::string action = str(e, "action");
@@ -191,18 +191,28 @@ std::string why_forbidden(const Settings& s, const Staff& actor, const Ticket& t
     return "only l2 or the PM escalates to a vendor";
   auto it = s.permissions.find(action);
   std::vector<std::string> who;
-  if (it != s.permissions.end()) who = it->second;
+  if (it != s.permissions.end())
+    who = it->second;
   else {
     static const std::map<std::string, std::vector<std::string>> dflt = {
-        {"new", {"l1", "l2"}},           {"take", {"l1", "l2"}},
-        {"start", {"assignee"}},         {"note", {"owner", "assignee"}},
-        {"pending", {"assignee"}},       {"resume", {"assignee"}},
-        {"escalate", {"assignee"}},      {"de-escalate", {"assignee"}},
-        {"resolve", {"assignee"}},       {"close", {"owner", "assignee"}},
-        {"reopen", {"owner", "assignee"}}, {"cancel", {"owner", "assignee"}},
-        {"link", {"owner", "assignee"}}, {"kb", {"l1", "l2"}},
-        {"alias", {"any"}},              {"conflict", {"any"}},
-        {"callback-pick", {"l1"}},       {"callback", {"l1"}},
+        {"new", {"l1", "l2"}},
+        {"take", {"l1", "l2"}},
+        {"start", {"assignee"}},
+        {"note", {"owner", "assignee"}},
+        {"pending", {"assignee"}},
+        {"resume", {"assignee"}},
+        {"escalate", {"assignee"}},
+        {"de-escalate", {"assignee"}},
+        {"resolve", {"assignee"}},
+        {"close", {"owner", "assignee"}},
+        {"reopen", {"owner", "assignee"}},
+        {"cancel", {"owner", "assignee"}},
+        {"link", {"owner", "assignee"}},
+        {"kb", {"l1", "l2"}},
+        {"alias", {"any"}},
+        {"conflict", {"any"}},
+        {"callback-pick", {"l1"}},
+        {"callback", {"l1"}},
     };
     auto d = dflt.find(action);
     if (d != dflt.end()) who = d->second;
@@ -215,8 +225,8 @@ std::string why_forbidden(const Settings& s, const Staff& actor, const Ticket& t
     if (action == "take" && w == actor.role) {
       std::string tier = t.tier == "vendor" ? "l2" : t.tier;
       if (tier == actor.role) return "";
-      return fmt::format("{} takes only tickets of tier {} (this one is {})", actor.id,
-                         actor.role, t.tier);
+      return fmt::format("{} takes only tickets of tier {} (this one is {})", actor.id, actor.role,
+                         t.tier);
     }
   }
   std::string people;
@@ -261,7 +271,9 @@ std::string workflow_diagram(const std::string& format) {
     return out;
   }
   if (format != "dot") usage_error("--format: '{}' is not dot or mermaid", format);
-  out = "digraph sdesk {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n  start [shape=point];\n";
+  out =
+      "digraph sdesk {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n  start "
+      "[shape=point];\n";
   for (const auto& e : edges)
     out += fmt::format("  \"{}\" -> \"{}\" [label=\"{}\"];\n", e.from, e.to, e.label);
   out += "}\n";

@@ -63,8 +63,10 @@ struct Converter {
           std::string key = kv.first.Scalar();
           if (o.contains(key)) fail(kv.first, fmt::format("duplicate key '{}'", key));
           std::string esc = key;
-          for (size_t p = 0; (p = esc.find('~', p)) != std::string::npos; p += 2) esc.replace(p, 1, "~0");
-          for (size_t p = 0; (p = esc.find('/', p)) != std::string::npos; p += 2) esc.replace(p, 1, "~1");
+          for (size_t p = 0; (p = esc.find('~', p)) != std::string::npos; p += 2)
+            esc.replace(p, 1, "~0");
+          for (size_t p = 0; (p = esc.find('/', p)) != std::string::npos; p += 2)
+            esc.replace(p, 1, "~1");
           o[key] = convert(kv.second, ptr + "/" + esc, depth + 1);
         }
         return o;
@@ -120,14 +122,26 @@ std::string quoted(const std::string& s) {
   std::string o = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\t': o += "\\t"; break;
-      case '\r': o += "\\r"; break;
+      case '"':
+        o += "\\\"";
+        break;
+      case '\\':
+        o += "\\\\";
+        break;
+      case '\n':
+        o += "\\n";
+        break;
+      case '\t':
+        o += "\\t";
+        break;
+      case '\r':
+        o += "\\r";
+        break;
       default:
-        if (c < 0x20 || c == 0x7f) o += fmt::format("\\x{:02x}", c);
-        else o += static_cast<char>(c);
+        if (c < 0x20 || c == 0x7f)
+          o += fmt::format("\\x{:02x}", c);
+        else
+          o += static_cast<char>(c);
     }
   }
   return o + "\"";
@@ -152,7 +166,9 @@ std::string scalar_text(const Json& v) {
   return plain_safe(s) ? s : quoted(s);
 }
 
-bool is_scalar(const Json& v) { return !v.is_object() && !v.is_array(); }
+bool is_scalar(const Json& v) {
+  return !v.is_object() && !v.is_array();
+}
 
 void emit(std::string& out, const Json& v, int indent);
 
@@ -182,8 +198,8 @@ void emit_value_after_key(std::string& out, const Json& v, int indent) {
     return;
   }
   if (v.is_array() && std::all_of(v.begin(), v.end(), [](const Json& e) {
-        return is_scalar(e) && !(e.is_string() && e.get_ref<const std::string&>().find('\n') !=
-                                                      std::string::npos);
+        return is_scalar(e) &&
+               !(e.is_string() && e.get_ref<const std::string&>().find('\n') != std::string::npos);
       })) {
     std::string flow = " [";
     for (size_t i = 0; i < v.size(); ++i) {

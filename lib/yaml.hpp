@@ -12,9 +12,9 @@ using Json = nlohmann::ordered_json;
 
 // A parsed desk file: its document and the 1-based line of each value by JSON pointer.
 struct Parsed {
-  Json doc;                           // the file's content as JSON
-  std::map<std::string, int> lines;   // "/events/0/at" -> line
-  std::string file;                   // the file's path inside the desk, for messages
+  Json doc;                          // the file's content as JSON
+  std::map<std::string, int> lines;  // "/events/0/at" -> line
+  std::string file;                  // the file's path inside the desk, for messages
   // The line of the value at a JSON pointer (or of its nearest parent), 0 if unknown.
   int line_of(const std::string& pointer) const;
 };
