@@ -126,16 +126,7 @@ std::string resolve_complaint_id(const Desk& desk, const std::string& prefix_in)
   std::vector<std::string> matches;
   for (const auto& [id, path] : complaint_paths(desk))
     if (id.rfind(prefix, 0) == 0) matches.push_back(id);
-  std::sort(matches.begin(), matches.end());
-  matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
-  if (matches.empty()) not_found("no complaint {}", prefix_in);
-  if (matches.size() > 1) {
-    std::string list;
-    for (std::size_t i = 0; i < matches.size() && i < 10; ++i) list += (i ? ", " : "") + matches[i];
-    throw Error(Exit::usage,
-                fmt::format("complaint prefix '{}' is ambiguous: {}", prefix_in, list));
-  }
-  return matches[0];
+  return unique_match(std::move(matches), "complaint", prefix_in);
 }
 
 // Adds a duration to an instant on the desk's business calendar (Nd = N working days, Nh/Nm

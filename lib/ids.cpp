@@ -1,5 +1,6 @@
 #include "lib/ids.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <regex>
@@ -64,6 +65,20 @@ std::string IdClock::event_id(Time at) {
   last_ms_ = ms;
   save();
   return base32(static_cast<std::uint64_t>(ms), 9) + node_;
+}
+
+std::string unique_match(std::vector<std::string> matches, const std::string& kind,
+                         const std::string& typed) {
+  std::sort(matches.begin(), matches.end());
+  matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
+  if (matches.empty()) not_found("no {} {}", kind, typed);
+  if (matches.size() > 1) {
+    std::string list;
+    for (size_t i = 0; i < matches.size() && i < 10; ++i) list += (i ? ", " : "") + matches[i];
+    throw Error(Exit::usage, fmt::format("{} prefix '{}' is ambiguous: {}{}", kind, typed, list,
+                                         matches.size() > 10 ? ", …" : ""));
+  }
+  return matches[0];
 }
 
 bool looks_like_object_id(const std::string& text) {

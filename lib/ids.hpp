@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "lib/time.hpp"
 
@@ -34,6 +35,10 @@ class IdClock {
   bool loaded_ = false;
 };
 
+// The one ID among matches for a typed prefix: exit 3 naming `kind` when there is none, exit 2
+// listing the candidates when there are several.
+std::string unique_match(std::vector<std::string> matches, const std::string& kind,
+                         const std::string& typed);
 // Whether text is a well-formed object ID of some prefix (T-2611-7QK4M3Z).
 bool looks_like_object_id(const std::string& text);
 // The year and month directory parts of an object ID ("2026", "11"), from its YYMM.

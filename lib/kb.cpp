@@ -319,15 +319,7 @@ std::string resolve_article_id(const Desk& desk, const std::string& prefix_in) {
   };
   auto matches = find(prefix);
   if (matches.empty() && prefix.rfind("KB", 0) != 0) matches = find("KB-" + prefix);
-  std::sort(matches.begin(), matches.end());
-  if (matches.empty()) not_found("no article {}", prefix_in);
-  if (matches.size() > 1) {
-    std::string list;
-    for (size_t i = 0; i < matches.size() && i < 10; ++i) list += (i ? ", " : "") + matches[i];
-    throw Error(Exit::usage, fmt::format("article prefix '{}' is ambiguous: {}{}", prefix_in, list,
-                                         matches.size() > 10 ? ", …" : ""));
-  }
-  return matches[0];
+  return unique_match(std::move(matches), "article", prefix_in);
 }
 
 Article load_article(const Desk& desk, const std::string& prefix) {

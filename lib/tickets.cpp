@@ -87,22 +87,13 @@ std::string resolve_ticket_id(const Desk& desk, const std::string& prefix_in) {
   std::vector<std::string> matches;
   for (const auto& tid : ticket_ids(desk))
     if (tid.rfind(prefix, 0) == 0) matches.push_back(tid);
-  std::sort(matches.begin(), matches.end());
-  matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
   if (matches.empty())  // a former ID, renamed when two clones made the same one
     for (const auto& t : all_tickets(desk))
       for (const auto& a : t.aliases)
         if (a.rfind(prefix, 0) == 0 &&
             std::find(matches.begin(), matches.end(), t.id) == matches.end())
           matches.push_back(t.id);
-  if (matches.empty()) not_found("no ticket {}", prefix_in);
-  if (matches.size() > 1) {
-    std::string list;
-    for (size_t i = 0; i < matches.size() && i < 10; ++i) list += (i ? ", " : "") + matches[i];
-    throw Error(Exit::usage, fmt::format("ticket prefix '{}' is ambiguous: {}{}", prefix_in, list,
-                                         matches.size() > 10 ? ", …" : ""));
-  }
-  return matches[0];
+  return unique_match(std::move(matches), "ticket", prefix_in);
 }
 
 Ticket load_ticket(const Desk& desk, const std::string& prefix) {
