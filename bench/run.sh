@@ -44,6 +44,7 @@ if [ -z "${SDESK:-}" ] || [ -z "${GEN:-}" ]; then
   cmake --build "$BUILD" -j2 --target sdesk sdesk_bench_gen >/dev/null
   SDESK=$BUILD/sdesk
   GEN=$BUILD/sdesk_bench_gen
+  [ -x "$GEN" ] || GEN=$BUILD/bench/sdesk_bench_gen
 fi
 
 export GIT_CONFIG_NOSYSTEM=1 NO_COLOR=1
