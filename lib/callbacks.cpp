@@ -38,15 +38,6 @@ void shuffle(std::vector<T>& v, SplitMix64& rng) {
   for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
 }
 
-Json base_event(Desk& desk, const std::string& action) {
-  Json e = Json::object();
-  e["id"] = desk.ids().event_id(desk.now());
-  e["at"] = desk.stamp(desk.now());
-  e["by"] = desk.op().id;
-  e["action"] = action;
-  return e;
-}
-
 // Checks the rules for an event on a ticket and returns the ticket with it appended.
 Ticket with_event(const Desk& desk, const Ticket& t, const Json& e) {
   std::string why = why_forbidden(desk.settings(), desk.op(), t, e);
@@ -210,7 +201,7 @@ PickResult pick_callbacks(Desk& desk, const PickOptions& o) {
   for (const auto& id : res.tickets) {
     desk.refuse_if_hand_edited(ticket_path(id));
     Ticket t = load_ticket(desk, id);
-    Json e = base_event(desk, "callback-pick");
+    Json e = desk.new_event("callback-pick");
     if (!o.period.empty()) e["period"] = o.period;
     e["seed"] = std::to_string(res.seed);
     Ticket next = with_event(desk, t, e);
@@ -238,7 +229,7 @@ CallbackRecord record_callback(Desk& desk, const std::string& ticket, bool reach
         if (cur.status != "closed" && cur.status != "resolved")
           refuse("{}: only a resolved or closed ticket is called back (this one is {})", cur.id,
                  cur.status);
-        Json e = base_event(desk, "callback");
+        Json e = desk.new_event("callback");
         e["reached"] = reached;
         if (score) e["score"] = *score;
         if (!feedback.empty()) e["feedback"] = feedback;
@@ -264,7 +255,7 @@ CallbackRecord plan_callback(Desk& desk, const std::string& ticket, const std::s
         bool open = std::any_of(rs.begin(), rs.end(),
                                 [](const CallbackRecord& r) { return r.needs_action; });
         if (!open) refuse("{}: no callback on this ticket needs an improvement action", cur.id);
-        Json e = base_event(desk, "callback-plan");
+        Json e = desk.new_event("callback-plan");
         e["owner"] = owner;
         e["text"] = text;
         e["due"] = due_at;
@@ -285,7 +276,7 @@ CallbackRecord reply_callback(Desk& desk, const std::string& ticket, const std::
         bool open = std::any_of(rs.begin(), rs.end(),
                                 [](const CallbackRecord& r) { return r.needs_action; });
         if (!open) refuse("{}: no callback on this ticket needs an improvement action", cur.id);
-        Json e = base_event(desk, "callback-reply");
+        Json e = desk.new_event("callback-reply");
         e["text"] = text;
         return e;
       },

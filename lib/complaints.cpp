@@ -95,15 +95,6 @@ void apply(Complaint& c, const Json& e) {
   }
 }
 
-Json base_event(Desk& desk, const std::string& action, const std::string& by) {
-  Json e = Json::object();
-  e["id"] = desk.ids().event_id(desk.now());
-  e["at"] = desk.stamp(desk.now());
-  e["by"] = by;
-  e["action"] = action;
-  return e;
-}
-
 std::string complaint_yaml(const Complaint& c) {
   return emit_yaml(complaint_file_json(c),
                    "sdesk complaint (客户投诉反馈表). The fields above `events` are derived from\n"
@@ -253,7 +244,7 @@ Complaint create_complaint(Desk& desk, const ComplaintIntake& in) {
   if (in.customer.empty()) refuse("missing required information: --customer");
   if (in.text.empty()) refuse("missing required information: --text");
   auto lock = desk.lock();
-  Json e = base_event(desk, "new", op.id);
+  Json e = desk.new_event("new", op.id);
   e["customer"] = in.customer;
   if (!in.contact.empty()) e["contact"] = in.contact;
   std::string channel = in.channel.empty() ? desk.settings().complaint_channel : in.channel;
@@ -293,7 +284,7 @@ Complaint act_on_complaint(Desk& desk, const std::string& prefix, Json fields) {
   std::string path = complaint_path(id);
   desk.refuse_if_hand_edited(path);
   Complaint c = load_complaint(desk, id);
-  Json e = base_event(desk, action, op.id);
+  Json e = desk.new_event(action, op.id);
   for (auto it = fields.begin(); it != fields.end(); ++it)
     if (it.key() != "action") e[it.key()] = it.value();
   std::string why = why_illegal(c, e);
@@ -325,7 +316,7 @@ int sweep_overdue(Desk& desk) {
     if (!f || f->hand_edited) continue;  // a hand edit waits for `sdesk commit`
     Complaint c = parse_complaint(f->text, path, desk.now());
     if (!c.overdue || !c.escalated_at.empty()) continue;  // another sdesk got there first
-    Json e = base_event(desk, "escalate", author->id);
+    Json e = desk.new_event("escalate", author->id);
     e["to"] = "pm";
     e["due"] = c.due;
     std::vector<Json> events = c.events;

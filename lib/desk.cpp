@@ -157,6 +157,15 @@ const Staff& Desk::op() const {
   return it->second;
 }
 
+Json Desk::new_event(const std::string& action, const std::string& by) {
+  Json e = Json::object();
+  e["id"] = ids_.event_id(now_);
+  e["at"] = stamp(now_);
+  e["by"] = by.empty() ? op().id : by;
+  e["action"] = action;
+  return e;
+}
+
 std::unique_ptr<DeskLock> Desk::lock() {
   return std::make_unique<DeskLock>(repo_->gitdir() / "sdesk.lock");
 }

@@ -80,6 +80,8 @@ class Desk {
   bool has_operator() const;
   // The ID source of this clone.
   IdClock& ids() { return ids_; }
+  // A new event {id, at, by, action} made now by `by` (the operator when empty).
+  Json new_event(const std::string& action, const std::string& by = {});
   // Takes the desk lock for a read-change-commit.
   std::unique_ptr<DeskLock> lock();
 

@@ -129,15 +129,6 @@ void apply_article_event(Article& a, const Json& e) {
   }
 }
 
-Json base_event(Desk& desk, const std::string& action) {
-  Json e = Json::object();
-  e["id"] = desk.ids().event_id(desk.now());
-  e["at"] = desk.stamp(desk.now());
-  e["by"] = desk.op().id;
-  e["action"] = action;
-  return e;
-}
-
 std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
@@ -362,7 +353,7 @@ Article create_article(Desk& desk, const ArticleText& text, const std::string& f
   if (trim(t.title.value_or("")).empty())
     throw Error(Exit::refused, "missing required field: title",
                 "give --title, or --from TICKET to take the ticket's title");
-  Json e = base_event(desk, "new");
+  Json e = desk.new_event("new");
   for (const char* f : content_fields)
     if (!text_of(t, f).value_or("").empty()) e[f] = *text_of(t, f);
   if (t.tags && !t.tags->empty()) e["tags"] = *t.tags;
@@ -376,7 +367,7 @@ Article create_article(Desk& desk, const ArticleText& text, const std::string& f
   std::vector<FileChange> changes{{article_path(id), article_yaml(a)}};
   std::vector<std::string> also;
   if (ticket) {
-    Json te = base_event(desk, "kb");
+    Json te = desk.new_event("kb");
     te["article"] = id;
     std::string why = why_forbidden(desk.settings(), op, *ticket, te);
     if (!why.empty()) refuse("{}", why);
@@ -403,7 +394,7 @@ std::optional<Article> edit_article(Desk& desk, const std::string& prefix, const
   Article a = load_article(desk, id);
   if (a.status == "retired") refuse("{}: the article is retired; it is no longer edited", id);
   if (text.title && trim(*text.title).empty()) refuse("--title: an article needs a title");
-  Json e = base_event(desk, "edit");
+  Json e = desk.new_event("edit");
   bool changed = false;
   for (const char* f : content_fields) {
     const auto& v = text_of(text, f);
@@ -458,7 +449,7 @@ Article act_on_article(Desk& desk, const std::string& prefix, const std::string&
   std::string path = article_path(id);
   desk.refuse_if_hand_edited(path);
   Article a = load_article(desk, id);
-  Json e = base_event(desk, action);
+  Json e = desk.new_event(action);
   if (action == "publish") {
     if (a.status == "review" && op.id == a.author)
       refuse(

@@ -10,15 +10,6 @@
 namespace sdesk {
 
 namespace {
-Json base_event(Desk& desk, const std::string& action) {
-  Json e = Json::object();
-  e["id"] = desk.ids().event_id(desk.now());
-  e["at"] = desk.stamp(desk.now());
-  e["by"] = desk.op().id;
-  e["action"] = action;
-  return e;
-}
-
 std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
@@ -48,7 +39,7 @@ Ticket create_ticket(Desk& desk, const Intake& in) {
     required(f, present);
   }
   auto lock = desk.lock();
-  Json e = base_event(desk, "new");
+  Json e = desk.new_event("new");
   e["title"] = in.title;
   e["priority"] = in.priority;
   if (!in.category.empty()) e["category"] = in.category;
@@ -112,7 +103,7 @@ Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields,
   desk.refuse_if_hand_edited(path);
   Ticket t = load_ticket(desk, id);
   std::string action = fields["action"].get<std::string>();
-  Json e = base_event(desk, action);
+  Json e = desk.new_event(action);
   for (auto it = fields.begin(); it != fields.end(); ++it)
     if (it.key() != "action") e[it.key()] = it.value();
   std::string why = why_forbidden(desk.settings(), op, t, e);
