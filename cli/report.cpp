@@ -111,7 +111,7 @@ void run_complaints(const Globals& g, const ReportOptions& o) {
   Desk desk = open_desk(g);
   std::optional<Period> p;
   if (!o.period.empty()) p = parse_period(o.period, desk.now(), desk.zone());
-  Json doc = complaints_report(load_kpi_inputs(desk), p, desk.zone());
+  Json doc = complaints_report(load_kpi_inputs(desk, std::nullopt, false), p, desk.zone());
   if (f == Format::json) return emit_json(g, doc);
   Table t{{"GROUP", "KEY", "COUNT"}, {}, {false, false, true}};
   for (const auto& [group, name] : std::vector<std::pair<std::string, std::string>>{

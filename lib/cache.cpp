@@ -1,11 +1,15 @@
 #include "lib/cache.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
@@ -17,13 +21,23 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// File layout (native byte order; the cache never leaves its clone):
-//   "SDESKIX1" | u32 stamp length, stamp | u64 checksum of the rest | 20-byte tickets tree id
+// Two files (native byte order; the cache never leaves its clone):
+//
+// tickets.cache, the heads, rewritten atomically after a scan that changed anything:
+//   "SDESKIX2" | u32 stamp length, stamp | u64 checksum of the rest | u64 bodies generation
+//   | u32 tree count | trees: string path, 20-byte tree id, u32 first entry, u32 end entry
 //   | u32 entry count | entries: 20-byte blob id, 8 strings (path, id, status, tier, priority,
-//   assignee, customer, created_at), payload — each string and the payload as u32 length + bytes.
-constexpr std::string_view kMagic = "SDESKIX1";
-constexpr int kVersion = 1;
-constexpr int kHeadStrings = 8;
+//   assignee, customer, created_at), u64 body offset, u32 body length, u64 body checksum.
+//   Each string is a u32 length + bytes. Trees are every tree below (and with) tickets/, in
+//   pre-order; a tree's entries are the contiguous range it holds, so an unchanged subtree is
+//   reused whole without reading it.
+//
+// tickets.bodies.<generation>, the folded tickets (msgpack), append-only: a scan appends what it
+//   parsed with one O_APPEND write, and rewrites the file under the next generation only when
+//   dead bodies outweigh live ones. A body is used only when its own checksum matches, so a torn
+//   or damaged body costs one parse of its file, never a wrong answer.
+constexpr std::string_view kMagic = "SDESKIX2";
+constexpr int kVersion = 2;
 
 // What makes a cache valid for this program: the format, the Ticket layout and the binary
 // itself (a new build may fold differently, so its cache is rebuilt).
@@ -72,37 +86,53 @@ struct Reader {
     pos += n;
     return s;
   }
-  std::uint32_t u32() {
-    std::uint32_t v = 0;
-    auto b = bytes(4);
-    if (ok) std::memcpy(&v, b.data(), 4);
+  template <typename T>
+  T num() {
+    T v{};
+    auto b = bytes(sizeof v);
+    if (ok) std::memcpy(&v, b.data(), sizeof v);
     return v;
   }
-  std::uint64_t u64() {
-    std::uint64_t v = 0;
-    auto b = bytes(8);
-    if (ok) std::memcpy(&v, b.data(), 8);
-    return v;
-  }
+  std::uint32_t u32() { return num<std::uint32_t>(); }
+  std::uint64_t u64() { return num<std::uint64_t>(); }
   std::string_view str() { return bytes(u32()); }
+  void oid(git_oid& id) {
+    auto b = bytes(GIT_OID_RAWSZ);
+    if (ok) std::memcpy(id.id, b.data(), GIT_OID_RAWSZ);
+  }
 };
 
-void put_u32(std::string& out, std::uint32_t v) {
-  out.append(reinterpret_cast<char*>(&v), 4);
+template <typename T>
+void put_num(std::string& out, T v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
 }
 void put_str(std::string& out, std::string_view s) {
-  put_u32(out, static_cast<std::uint32_t>(s.size()));
+  put_num(out, static_cast<std::uint32_t>(s.size()));
   out.append(s);
 }
+void put_oid(std::string& out, const git_oid& id) {
+  out.append(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
+}
 
-// One ticket file as a scan sees it: its blob, path and head, and either cached bytes or a
-// ticket just parsed.
+// One ticket file as a scan sees it: its blob, path and head, and either a cached body (offset,
+// length and checksum in the bodies file) or a ticket just parsed.
 struct Entry {
-  git_oid blob;
+  git_oid blob{};
   std::string_view path;
   TicketHead head;
-  std::string_view payload;
-  std::optional<Ticket> fresh;
+  std::uint64_t offset = 0;
+  std::uint32_t length = 0;
+  std::uint64_t sum = 0;
+  bool fresh = false;        // parsed in this scan (not read from the cache)
+  std::string_view payload;  // the fresh ticket's encoded body
+  Ticket* ticket = nullptr;  // the fresh ticket when the scan keeps it
+};
+
+// One tree below tickets/ and the range of entries it holds.
+struct TreeRange {
+  std::string_view path;
+  git_oid id{};
+  std::uint32_t begin = 0, end = 0;
 };
 
 struct OidHash {
@@ -116,73 +146,206 @@ struct OidEq {
   bool operator()(const git_oid& a, const git_oid& b) const { return oid_eq(a, b); }
 };
 
-// A loaded cache file: its bytes and entries pointing into them.
-struct Loaded {
-  std::string bytes;
-  git_oid tree{};
-  std::vector<Entry> entries;
-  std::unordered_map<git_oid, size_t, OidHash, OidEq> by_blob;
+// A read-only mapping of a cache file (never changed in place: files are replaced by rename or
+// appended to); empty when it cannot be mapped. `populate` reads it all in at once.
+class Mapping {
+ public:
+  explicit Mapping(const fs::path& file, bool populate = false) {
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat sb;
+    if (::fstat(fd, &sb) == 0 && sb.st_size > 0) {
+      void* p = ::mmap(nullptr, static_cast<size_t>(sb.st_size), PROT_READ,
+                       MAP_PRIVATE | (populate ? MAP_POPULATE : 0), fd, 0);
+      if (p != MAP_FAILED) {
+        data_ = static_cast<const char*>(p);
+        size_ = static_cast<size_t>(sb.st_size);
+      }
+    }
+    ::close(fd);
+  }
+  ~Mapping() {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+  }
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  // The body at [offset, offset + length) when it lies in the file and matches its checksum.
+  std::optional<std::string_view> body(const Entry& e) const {
+    if (e.offset > size_ || size_ - e.offset < e.length) return std::nullopt;
+    std::string_view b(data_ + e.offset, e.length);
+    if (checksum(b) != e.sum) return std::nullopt;
+    return b;
+  }
+  size_t size() const { return size_; }
+  std::string_view view() const { return {data_, size_}; }
+
+ private:
+  const char* data_ = nullptr;
+  size_t size_ = 0;
 };
 
-std::optional<Loaded> load_cache(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
+// A loaded heads file: its bytes, and trees and entries pointing into them.
+struct Loaded {
+  std::unique_ptr<Mapping> file;
+  std::string_view bytes;
+  std::uint64_t generation = 0;
+  std::vector<TreeRange> trees;
+  std::vector<Entry> entries;
+};
+
+std::optional<Loaded> load_heads(const fs::path& file) {
   Loaded l;
-  l.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  l.file = std::make_unique<Mapping>(file, true);
+  l.bytes = l.file->view();
   Reader r{l.bytes};
   if (r.bytes(kMagic.size()) != kMagic || r.str() != build_stamp()) return std::nullopt;
   std::uint64_t sum = r.u64();
-  if (!r.ok || checksum(std::string_view(l.bytes).substr(r.pos)) != sum) return std::nullopt;
-  auto tree = r.bytes(GIT_OID_RAWSZ);
-  if (!r.ok) return std::nullopt;
-  std::memcpy(l.tree.id, tree.data(), GIT_OID_RAWSZ);
+  if (!r.ok || checksum(l.bytes.substr(r.pos)) != sum) return std::nullopt;
+  l.generation = r.u64();
+  std::uint32_t nt = r.u32();
+  if (!r.ok || nt > l.bytes.size()) return std::nullopt;
+  l.trees.resize(nt);
+  for (auto& t : l.trees) {
+    t.path = r.str();
+    r.oid(t.id);
+    t.begin = r.u32();
+    t.end = r.u32();
+  }
   std::uint32_t n = r.u32();
   if (!r.ok || n > l.bytes.size()) return std::nullopt;
   l.entries.resize(n);
   for (auto& e : l.entries) {
-    auto oid = r.bytes(GIT_OID_RAWSZ);
-    if (!r.ok) return std::nullopt;
-    std::memcpy(e.blob.id, oid.data(), GIT_OID_RAWSZ);
+    r.oid(e.blob);
     e.path = r.str();
     e.head = {r.str(), r.str(), r.str(), r.str(), r.str(), r.str(), r.str()};
-    e.payload = r.str();
+    e.offset = r.u64();
+    e.length = r.u32();
+    e.sum = r.u64();
     if (!r.ok) return std::nullopt;
   }
   if (r.pos != l.bytes.size()) return std::nullopt;
-  for (size_t i = 0; i < l.entries.size(); ++i) l.by_blob.emplace(l.entries[i].blob, i);
+  for (const auto& t : l.trees)
+    if (t.begin > t.end || t.end > n) return std::nullopt;
   return l;
 }
 
-void save_cache(const fs::path& file, const git_oid& tree, const std::vector<Entry>& entries) {
-  std::string body(reinterpret_cast<const char*>(tree.id), GIT_OID_RAWSZ);
-  put_u32(body, static_cast<std::uint32_t>(entries.size()));
-  for (const auto& e : entries) {
-    body.append(reinterpret_cast<const char*>(e.blob.id), GIT_OID_RAWSZ);
-    for (auto s : {e.path, e.head.id, e.head.status, e.head.tier, e.head.priority, e.head.assignee,
-                   e.head.customer, e.head.created_at})
-      put_str(body, s);
-    put_str(body, e.payload);
-  }
-  std::string out(kMagic);
-  put_str(out, build_stamp());
-  std::uint64_t sum = checksum(body);
-  out.append(reinterpret_cast<char*>(&sum), 8);
-  out += body;
-  // A derived file: failing to write it only costs the next scan time, never correctness.
+fs::path bodies_path(const fs::path& heads, std::uint64_t generation) {
+  fs::path p = heads;
+  p.replace_filename("tickets.bodies." + std::to_string(generation));
+  return p;
+}
+
+// Writes bytes to file through a temporary file and a rename; false when it could not.
+bool write_atomic(const fs::path& file, const std::string& bytes) {
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
   fs::path tmp = file;
   tmp += ".tmp." + std::to_string(::getpid());
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f.write(out.data(), static_cast<std::streamsize>(out.size()));
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!f) {
       fs::remove(tmp, ec);
-      return;
+      return false;
     }
   }
   fs::rename(tmp, file, ec);
   if (ec) fs::remove(tmp, ec);
+  return !ec;
+}
+
+// Appends bytes to an existing file with one O_APPEND write; the offset they landed at, or
+// nullopt (missing file, short write).
+std::optional<std::uint64_t> append_bytes(const fs::path& file, const std::string& bytes) {
+  int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  ssize_t n = ::write(fd, bytes.data(), bytes.size());
+  off_t end = ::lseek(fd, 0, SEEK_CUR);
+  ::close(fd);
+  if (n < 0 || static_cast<size_t>(n) != bytes.size() || end < n) return std::nullopt;
+  return static_cast<std::uint64_t>(end - n);
+}
+
+// Removes bodies files of other generations (left by a rewrite or a rebuild).
+void remove_other_generations(const fs::path& heads, std::uint64_t keep) {
+  std::error_code ec;
+  std::string want = bodies_path(heads, keep).filename().string();
+  for (const auto& f : fs::directory_iterator(heads.parent_path(), ec)) {
+    std::string name = f.path().filename().string();
+    if (name.rfind("tickets.bodies.", 0) == 0 && name != want) fs::remove(f.path(), ec);
+  }
+}
+
+// Writes the bodies of fresh entries (appended to the current generation, or every body into a
+// new generation when dead bodies would outweigh live ones) and then the heads. A derived
+// file: failing to write costs the next scan time, never correctness.
+void save_cache(const fs::path& file, std::uint64_t generation, const Mapping& old_bodies,
+                const std::vector<TreeRange>& trees, std::vector<Entry>& entries) {
+  std::uint64_t live = 0, added = 0;
+  for (const auto& e : entries) {
+    live += e.fresh ? e.payload.size() : e.length;
+    if (e.fresh) added += e.payload.size();
+  }
+  bool have_file = old_bodies.size() > 0 || fs::exists(bodies_path(file, generation));
+  bool rewrite = generation == 0 || !have_file ||
+                 old_bodies.size() + added > 2 * live + (std::uint64_t{4} << 20);
+  std::string out;
+  if (!rewrite) {
+    for (auto& e : entries)
+      if (e.fresh) {
+        e.offset = out.size();
+        e.length = static_cast<std::uint32_t>(e.payload.size());
+        e.sum = checksum(e.payload);
+        out += e.payload;
+      }
+    if (!out.empty()) {
+      auto at = append_bytes(bodies_path(file, generation), out);
+      if (!at)
+        rewrite = true;
+      else
+        for (auto& e : entries)
+          if (e.fresh) e.offset += *at;
+    }
+  }
+  if (rewrite) {
+    ++generation;
+    out.clear();
+    out.reserve(live);
+    for (auto& e : entries) {
+      std::string_view b = e.payload;
+      if (!e.fresh) b = old_bodies.body(e).value_or(std::string_view());
+      e.offset = out.size();
+      e.length = static_cast<std::uint32_t>(b.size());
+      e.sum = checksum(b);
+      out += b;
+    }
+    if (!write_atomic(bodies_path(file, generation), out)) return;
+  }
+
+  std::string body;
+  put_num(body, generation);
+  put_num(body, static_cast<std::uint32_t>(trees.size()));
+  for (const auto& t : trees) {
+    put_str(body, t.path);
+    put_oid(body, t.id);
+    put_num(body, t.begin);
+    put_num(body, t.end);
+  }
+  put_num(body, static_cast<std::uint32_t>(entries.size()));
+  for (const auto& e : entries) {
+    put_oid(body, e.blob);
+    for (auto s : {e.path, e.head.id, e.head.status, e.head.tier, e.head.priority, e.head.assignee,
+                   e.head.customer, e.head.created_at})
+      put_str(body, s);
+    put_num(body, e.offset);
+    put_num(body, e.length);
+    put_num(body, e.sum);
+  }
+  std::string heads(kMagic);
+  put_str(heads, build_stamp());
+  put_num(heads, checksum(body));
+  heads += body;
+  if (write_atomic(file, heads) && rewrite) remove_other_generations(file, generation);
 }
 
 bool is_ticket_file(const std::string& path) {
@@ -292,74 +455,125 @@ std::vector<Ticket> cached_tickets(const Repo& repo, git_tree* root, const HeadF
   if (git_tree_entry_bypath(&te, root, "tickets") < 0) return out;
   EntryPtr tickets_entry(te);
   if (git_tree_entry_type(te) != GIT_OBJECT_TREE) return out;
-  git_oid tree = *git_tree_entry_id(te);
+  git_oid tickets_tree = *git_tree_entry_id(te);
 
   fs::path file = ticket_cache_path(repo);
-  std::optional<Loaded> cache = load_cache(file);
+  std::optional<Loaded> cache = load_heads(file);
   st.cache_ok = cache.has_value();
   bool changed = !cache;
+  std::uint64_t generation = cache ? cache->generation : 0;
+  Mapping bodies(bodies_path(file, generation));
 
   // Owned storage for entries parsed in this scan (their views point here).
   std::deque<std::string> owned;
+  std::deque<Ticket> parsed;
   auto own = [&](std::string s) -> std::string_view { return owned.emplace_back(std::move(s)); };
-  auto fill_fresh = [&](Entry& e, Ticket t) {
+  auto parse_blob = [&](Entry& e) {
+    Ticket t = parse_ticket_fast(repo.blob_text(e.blob), std::string(e.path));
     e.payload = own(encode_cached_ticket(t));
     e.head = {own(t.id),       own(t.status),   own(t.tier),      own(t.priority),
               own(t.assignee), own(t.customer), own(t.created_at)};
-    e.fresh = std::move(t);
-  };
-  auto parse_blob = [&](Entry& e) {
-    fill_fresh(e, parse_ticket_fast(repo.blob_text(e.blob), std::string(e.path)));
+    e.fresh = true;
+    if (!keep || keep(e.head)) e.ticket = &parsed.emplace_back(std::move(t));
     ++st.parsed;
   };
 
   std::vector<Entry> entries;
-  if (cache && oid_eq(cache->tree, tree)) {
+  std::vector<TreeRange> trees;
+  if (cache && !cache->trees.empty() && oid_eq(cache->trees[0].id, tickets_tree)) {
     entries = std::move(cache->entries);
+    trees = std::move(cache->trees);
     st.reused = entries.size();
   } else {
+    // Walk the tickets tree; a subtree whose id is cached is taken whole, unread.
     st.walked = true;
     changed = true;
-    repo.walk(root, "tickets", [&](const std::string& path, const git_oid& blob) {
-      if (!is_ticket_file(path)) return;
-      Entry e;
-      e.blob = blob;
-      if (cache) {
-        auto it = cache->by_blob.find(blob);
-        if (it != cache->by_blob.end() && cache->entries[it->second].path == path) {
-          e = cache->entries[it->second];
-          ++st.reused;
-          entries.push_back(std::move(e));
-          return;
+    std::unordered_map<std::string_view, size_t> tree_at;
+    std::unordered_map<git_oid, size_t, OidHash, OidEq> by_blob;  // built on first need
+    if (cache)
+      for (size_t i = 0; i < cache->trees.size(); ++i) tree_at.emplace(cache->trees[i].path, i);
+    auto cached_blob = [&](const git_oid& blob, const std::string& path) -> const Entry* {
+      if (!cache) return nullptr;
+      if (by_blob.empty())
+        for (size_t i = 0; i < cache->entries.size(); ++i)
+          by_blob.emplace(cache->entries[i].blob, i);
+      auto hit = by_blob.find(blob);
+      if (hit == by_blob.end() || cache->entries[hit->second].path != path) return nullptr;
+      return &cache->entries[hit->second];
+    };
+    std::function<void(const git_oid&, const std::string&)> visit = [&](const git_oid& id,
+                                                                        const std::string& path) {
+      if (auto it = tree_at.find(path);
+          it != tree_at.end() && oid_eq(cache->trees[it->second].id, id)) {
+        // Unchanged: this tree's entries and its subtrees' ranges, shifted to where they land.
+        const TreeRange& old = cache->trees[it->second];
+        auto shift = static_cast<std::int64_t>(entries.size()) - old.begin;
+        for (size_t i = it->second; i < cache->trees.size(); ++i) {
+          const TreeRange& t = cache->trees[i];
+          if (i > it->second && !(t.path.size() > path.size() && t.path[path.size()] == '/' &&
+                                  t.path.compare(0, path.size(), path) == 0))
+            break;
+          trees.push_back({t.path, t.id, static_cast<std::uint32_t>(t.begin + shift),
+                           static_cast<std::uint32_t>(t.end + shift)});
         }
+        entries.insert(entries.end(), cache->entries.begin() + old.begin,
+                       cache->entries.begin() + old.end);
+        st.reused += old.end - old.begin;
+        return;
       }
-      e.path = own(path);
-      parse_blob(e);
-      entries.push_back(std::move(e));
-    });
+      git_tree* raw = nullptr;
+      git_check(git_tree_lookup(&raw, repo.get(), &id), "read tree");
+      TreePtr tree(raw);
+      size_t me = trees.size();
+      trees.push_back({own(path), id, static_cast<std::uint32_t>(entries.size()), 0});
+      size_t n = git_tree_entrycount(tree.get());
+      for (size_t i = 0; i < n; ++i) {
+        const git_tree_entry* x = git_tree_entry_byindex(tree.get(), i);
+        std::string child = path + "/" + git_tree_entry_name(x);
+        if (git_tree_entry_type(x) == GIT_OBJECT_TREE) {
+          visit(*git_tree_entry_id(x), child);
+          continue;
+        }
+        if (git_tree_entry_type(x) != GIT_OBJECT_BLOB || !is_ticket_file(child)) continue;
+        const git_oid& blob = *git_tree_entry_id(x);
+        if (const Entry* hit = cached_blob(blob, child)) {
+          entries.push_back(*hit);
+          ++st.reused;
+          continue;
+        }
+        Entry e;
+        e.blob = blob;
+        e.path = own(child);
+        parse_blob(e);
+        entries.push_back(std::move(e));
+      }
+      trees[me].end = static_cast<std::uint32_t>(entries.size());
+    };
+    visit(tickets_tree, "tickets");
   }
   st.files = entries.size();
 
   out.reserve(keep ? 0 : entries.size());
   for (auto& e : entries) {
-    if (keep && !keep(e.head)) continue;
     if (e.fresh) {
-      out.push_back(*e.fresh);
+      if (e.ticket) out.push_back(std::move(*e.ticket));
       continue;
     }
+    if (keep && !keep(e.head)) continue;
     try {
-      out.push_back(decode_cached_ticket(e.payload));
+      auto b = bodies.body(e);
+      if (!b) throw std::runtime_error("cached ticket: damaged body");
+      out.push_back(decode_cached_ticket(*b));
       ++st.decoded;
     } catch (const std::exception&) {
-      // A damaged entry: read the file itself and rewrite the cache.
+      // A missing or damaged body: read the file itself and cache it again.
       changed = true;
       parse_blob(e);
-      if (keep && !keep(e.head)) continue;
-      out.push_back(*e.fresh);
+      if (e.ticket) out.push_back(std::move(*e.ticket));
     }
   }
   if (changed) {
-    save_cache(file, tree, entries);
+    save_cache(file, generation, bodies, trees, entries);
     st.saved = true;
   }
   return out;

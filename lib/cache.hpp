@@ -42,11 +42,13 @@ struct ScanStats {
 std::string encode_cached_ticket(const Ticket& t);
 // A ticket back from encode_cached_ticket's bytes; throws on malformed bytes.
 Ticket decode_cached_ticket(std::string_view bytes);
-// The cache file of a repository: <gitdir>/sdesk/tickets.cache.
+// The cache's heads file of a repository: <gitdir>/sdesk/tickets.cache (the folded tickets
+// themselves live beside it in tickets.bodies.<generation>).
 std::filesystem::path ticket_cache_path(const Repo& repo);
 // Every ticket file below tickets/ in `root` whose head passes `keep`, folded, in tree (ID)
-// order; reuses cached entries by blob id, parses the rest, and rewrites the cache atomically
-// when it changed. A missing, stale or corrupt cache is rebuilt.
+// order; reuses unchanged subtrees whole and other entries by blob id, parses the rest, and
+// saves what changed (new bodies appended, heads rewritten atomically). A missing, stale or
+// corrupt cache is rebuilt; a damaged body is parsed again from its file.
 std::vector<Ticket> cached_tickets(const Repo& repo, git_tree* root, const HeadFilter& keep = {},
                                    ScanStats* stats = nullptr);
 

@@ -84,8 +84,9 @@ struct KpiInputs {
 
 // Reads every input of the KPIs from the desk, clocks at the desk's now; with `only`, keeps
 // just the tickets created in that period (the only ones any report reads), so big desks
-// compute few SLA clocks.
-KpiInputs load_kpi_inputs(const Desk& desk, const std::optional<Period>& only = std::nullopt);
+// decode few tickets; without `tickets`, reads none (complaints, surveys and articles only).
+KpiInputs load_kpi_inputs(const Desk& desk, const std::optional<Period>& only = std::nullopt,
+                          bool tickets = true);
 // The KPI object of the contract ({tickets, response_ontime_rate, …}) for the period.
 Json compute_kpi(const KpiInputs& in, const Period& p, Zone zone, Time now);
 // The inputs split by a dimension (staff = ticket owner, tier, category, customer); items that

@@ -75,6 +75,30 @@ void write_text(const fs::path& p, const std::string& s) {
   out << s;
 }
 
+// Damages a cache file in one of several ways (one subcase each).
+void damage(const fs::path& cache) {
+  std::ifstream in(cache, std::ios::binary);
+  std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(good.size() > 100);
+  SUBCASE("deleted") {
+    fs::remove(cache);
+  }
+  SUBCASE("truncated") {
+    write_text(cache, good.substr(0, good.size() / 2));
+  }
+  SUBCASE("a flipped byte") {
+    std::string bad = good;
+    bad[bad.size() - 7] ^= 0x5a;
+    write_text(cache, bad);
+  }
+  SUBCASE("garbage") {
+    write_text(cache, std::string(4096, '\x7f'));
+  }
+  SUBCASE("empty") {
+    write_text(cache, "");
+  }
+}
+
 }  // namespace
 
 TEST_SUITE("unit/scan") {
@@ -165,39 +189,73 @@ TEST_SUITE("unit/scan") {
     CHECK(j.size() == 4);
   }
 
+  TEST_CASE("after a commit only the changed subtree is read again") {
+    ScanDesk s;
+    {
+      Desk warmup = s.open();
+      all_tickets(warmup);
+    }
+    // A ticket of another month, made by hand with the real git, in its own subtree.
+    Desk desk = s.open();
+    std::string src = ticket_path(s.ids[4]);
+    Ticket t = parse_ticket(desk.read(src)->text, src);
+    auto events = t.events;
+    std::string moved_id = "T-2502-1W6QJFP";
+    for (auto& e : events) e["at"] = "2025-02-03T10:00:00+08:00";
+    fs::create_directories(s.d.dir() / "tickets/2025/02");
+    write_text(s.d.dir() / ("tickets/2025/02/" + moved_id + ".yaml"),
+               ticket_yaml(fold_ticket(moved_id, events)));
+    REQUIRE(s.d.git("add tickets").code == 0);
+    REQUIRE(s.d.git("-c user.name=x -c user.email=x@y commit -qm old").code == 0);
+    ScanStats st;
+    Desk a = s.open();
+    scan(a, st);
+    CHECK(st.parsed == 1);
+    CHECK(st.reused == 5);  // tickets/2026 unchanged: taken whole
+    // A state change in 2026/03 leaves tickets/2025 unread.
+    s.d.sdesk("take " + s.ids[4], "l1a");
+    Desk b = s.open();
+    auto ts = scan(b, st);
+    CHECK(st.walked);
+    CHECK(st.parsed == 1);
+    CHECK(st.reused == 5);
+    CHECK(ts.size() == 6);
+    CHECK(everything(ts) == from_files(b));
+    // ... and a warm scan after it reads no tree at all.
+    scan(b, st);
+    CHECK_FALSE(st.walked);
+    CHECK(st.parsed == 0);
+    CHECK(st.reused == 6);
+  }
+
   TEST_CASE("deleting or damaging the cache changes no output") {
     ScanDesk s;
     Desk desk = s.open();
     Json want = from_files(desk);
     std::string listed = s.d.sdesk("list --json").out;
-    fs::path cache = ticket_cache_path(desk.repo());
-    REQUIRE(fs::exists(cache));
-    std::ifstream in(cache, std::ios::binary);
-    std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    REQUIRE(good.size() > 100);
-
-    SUBCASE("deleted") {
-      fs::remove(cache);
+    ScanStats first;
+    scan(desk, first);  // the cache as this process writes it (a cache names its binary)
+    // Damage either file: the heads (the whole cache is rebuilt) or the bodies (each damaged
+    // body is parsed again from its ticket file).
+    fs::path heads = ticket_cache_path(desk.repo());
+    REQUIRE(fs::exists(heads));
+    fs::path bodies;
+    for (const auto& f : fs::directory_iterator(heads.parent_path()))
+      if (f.path().filename().string().rfind("tickets.bodies.", 0) == 0) bodies = f.path();
+    REQUIRE(!bodies.empty());
+    bool heads_hit = true;
+    SUBCASE("heads") {
+      damage(heads);
     }
-    SUBCASE("truncated") {
-      write_text(cache, good.substr(0, good.size() / 2));
-    }
-    SUBCASE("a flipped byte") {
-      std::string bad = good;
-      bad[bad.size() - 7] ^= 0x5a;
-      write_text(cache, bad);
-    }
-    SUBCASE("garbage") {
-      write_text(cache, std::string(4096, '\x7f'));
-    }
-    SUBCASE("empty") {
-      write_text(cache, "");
+    SUBCASE("bodies") {
+      damage(bodies);
+      heads_hit = false;
     }
 
     ScanStats st;
     auto ts = scan(desk, st);
-    CHECK_FALSE(st.cache_ok);
-    CHECK(st.parsed == 5);
+    CHECK(st.cache_ok == !heads_hit);
+    CHECK(st.parsed >= 1);
     CHECK(st.saved);
     CHECK(everything(ts) == want);
     scan(desk, st);
