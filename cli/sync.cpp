@@ -90,6 +90,9 @@ void run_verify(const Globals& g, const std::string& range) {
     for (const auto& x : findings) out += finding_line(x) + "\n";
     emit(g, out);
   }
+  // The findings before the summary on stderr: under a pre-receive hook both reach the pusher
+  // as one stream of `remote:` lines, and the first is what `sdesk sync` reports.
+  std::fflush(stdout);
   if (!findings.empty())
     throw Error(Exit::refused,
                 fmt::format("verify: {} finding{}{}", findings.size(),

@@ -1,7 +1,18 @@
 #include "lib/sync.hpp"
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
 #include "lib/error.hpp"
 #include "lib/merge.hpp"
+
+extern char** environ;
 
 namespace sdesk {
 
@@ -97,8 +108,137 @@ std::optional<git_oid> fetch(Target& t, const SyncOptions& opts) {
   return std::nullopt;
 }
 
+// Whether libgit2 would reach url through its local transport (a file:// URL or a directory),
+// which never runs the remote's hooks.
+bool is_local_url(const std::string& url) {
+  if (url.rfind("file://", 0) == 0) return true;
+  if (url.find("://") != std::string::npos) return false;
+  std::error_code ec;
+  return std::filesystem::is_directory(url, ec);
+}
+
+// What a child process printed (stdout and stderr together) and how it ended.
+struct ChildRun {
+  int status = -1;  // exit status, or 128 + signal
+  std::string output;
+};
+
+// Variables that name a repository, an index or an object store; a surrounding git hook sets
+// them for its own repository, and they must not steer a git run for the desk.
+bool is_repo_local_var(const char* entry) {
+  static const char* const names[] = {"GIT_DIR",
+                                      "GIT_WORK_TREE",
+                                      "GIT_INDEX_FILE",
+                                      "GIT_OBJECT_DIRECTORY",
+                                      "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+                                      "GIT_QUARANTINE_PATH",
+                                      "GIT_COMMON_DIR",
+                                      "GIT_PREFIX",
+                                      "GIT_IMPLICIT_WORK_TREE",
+                                      "GIT_SHALLOW_FILE",
+                                      "GIT_GRAFT_FILE"};
+  for (const char* n : names) {
+    size_t len = std::strlen(n);
+    if (std::strncmp(entry, n, len) == 0 && entry[len] == '=') return true;
+  }
+  return false;
+}
+
+// Runs argv[0] (found on PATH) without a shell, stdin from /dev/null, stdout and stderr captured;
+// the environment passes through except the repository-local git variables.
+ChildRun run_child(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (char** e = environ; e && *e; ++e)
+    if (!is_repo_local_var(*e)) envp.push_back(*e);
+  envp.push_back(nullptr);
+
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    throw Error(Exit::internal, fmt::format("cannot make a pipe: {}", std::strerror(errno)));
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
+  pid_t pid = 0;
+  int rc = ::posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(fds[1]);
+  if (rc != 0) {
+    ::close(fds[0]);
+    throw Error(Exit::conflict, fmt::format("cannot run {}: {}", args[0], std::strerror(rc)),
+                "nothing was changed; install git or sync through a git:// remote");
+  }
+  ChildRun out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n > 0) {
+      out.output.append(buf, static_cast<size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return out;
+}
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// The most telling line of a failed `git push`: the remote's own first line (a hook's
+// finding), else the ref's rejection, else git's error.
+std::string push_failure(const std::string& output, int status) {
+  std::vector<std::string> lines;
+  size_t at = 0;
+  while (at < output.size()) {
+    size_t nl = output.find('\n', at);
+    if (nl == std::string::npos) nl = output.size();
+    std::string line = trim(output.substr(at, nl - at));
+    at = nl + 1;
+    // Progress redraws a line with \r; keep what it ended as.
+    if (auto cr = line.rfind('\r'); cr != std::string::npos) line = trim(line.substr(cr + 1));
+    lines.push_back(line);
+  }
+  for (const auto& l : lines)
+    if (l.rfind("remote:", 0) == 0 && !trim(l.substr(7)).empty()) return trim(l.substr(7));
+  for (const auto& l : lines)
+    if (l.rfind("! ", 0) == 0) return l;
+  for (const auto& l : lines)
+    if (l.rfind("error:", 0) == 0 || l.rfind("fatal:", 0) == 0) return l;
+  return fmt::format("git push exited with status {}", status);
+}
+
+// Pushes a commit to a local remote with the `git` command, so that the remote's
+// receive-pack runs its hooks; returns "" when done, else why not.
+std::string push_with_git(Repo& repo, Target& t, const std::string& url, const git_oid& commit,
+                          const SyncOptions& opts) {
+  std::string where = url;
+  if (url.rfind("file://", 0) != 0) {
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(url, ec);
+    if (!ec) where = abs.string();
+  }
+  if (opts.progress) opts.progress("pushing to " + t.label + " with git");
+  ChildRun r = run_child({"git", "--git-dir=" + repo.gitdir().string(), "push", where,
+                          oid_hex(commit) + ":" + t.branch});
+  return r.status == 0 ? "" : push_failure(r.output, r.status);
+}
+
 // Pushes a commit to the remote branch; returns "" when done, else why not.
 std::string push(Repo& repo, Target& t, const git_oid& commit, const SyncOptions& opts) {
+  const char* url = git_remote_pushurl(t.remote.get());
+  if (!url) url = git_remote_url(t.remote.get());
+  if (url && is_local_url(url)) return push_with_git(repo, t, url, commit, opts);
   const char* temp = "refs/sdesk/sync";
   git_reference* ref = nullptr;
   git_check(git_reference_create(&ref, repo.get(), temp, &commit, 1, "sdesk sync: push"),

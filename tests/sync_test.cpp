@@ -357,6 +357,64 @@ TEST_SUITE("sync/git") {
     CHECK(before != mine);
   }
 
+  TEST_CASE("sync to a guarded bare repository by path or file:// URL runs its pre-receive hook") {
+    Shared s;
+    Run inst = sh(s.root.path(), std::string(SDESK_BINARY) + " -C desk.git hook install");
+    REQUIRE_MESSAGE(inst.code == 0, inst.err);
+    Clone a = s.clone(s.bare().string(), "a", "A1");
+    auto bare_main = [&] { return sh(s.bare(), "git rev-parse main").line(); };
+
+    // A good change syncs through the hook.
+    std::string t = a.new_ticket("磁盘告警");
+    Run good = a.sdesk("sync");
+    REQUIRE_MESSAGE(good.code == 0, good.err);
+    CHECK(bare_main() == a.git("rev-parse HEAD").line());
+    std::string guarded = bare_main();
+
+    // A hand edit committed with plain git: the state block no longer agrees with the events.
+    std::string path = a.git("ls-files tickets").line();
+    REQUIRE(a.git("ls-files tickets").out.find(t) != std::string::npos);
+    REQUIRE(sh(a.dir, "sed -i 's/^status: .*/status: cancelled/' " + q(path)).code == 0);
+    REQUIRE(a.git("commit -q -am bad").code == 0);
+    std::string bad = a.git("rev-parse HEAD").line();
+    // A surrounding hook's repository variables must not reach the push.
+    std::map<std::string, std::string> hook_env{
+        {"SDESK_NOW", a.now},
+        {"SDESK_USER", "pm1"},
+        {"GIT_DIR", (s.seed.dir() / ".git").string()},
+        {"GIT_WORK_TREE", s.seed.dir().string()},
+        {"GIT_OBJECT_DIRECTORY", (s.root.path() / "nowhere").string()}};
+    for (const std::string& remote : {std::string(), "file://" + s.bare().string()}) {
+      INFO("remote: " << (remote.empty() ? "origin" : remote));
+      Run r = sh(a.dir, std::string(SDESK_BINARY) + " sync " + (remote.empty() ? "" : q(remote)),
+                 hook_env);
+      INFO(r.err);
+      CHECK(r.code == 5);
+      CHECK(r.err.find("refused the push") != std::string::npos);
+      // The hook's first finding: "<commit> <path>: <why>".
+      CHECK(r.err.find("refused the push: " + bad.substr(0, 10) + " ") != std::string::npos);
+      CHECK(bare_main() == guarded);
+      CHECK(a.git("rev-parse HEAD").line() == bad);
+      CHECK(a.clean());
+    }
+
+    // Undo the bad commit; a good change still syncs by path and by file:// URL.
+    REQUIRE(a.git("reset -q --hard " + guarded).code == 0);
+    a.now = "2026-03-02T10:30:00+08:00";
+    REQUIRE(a.sdesk("take " + t, "l1a").code == 0);
+    hook_env["SDESK_NOW"] = a.now;
+    Run ok = sh(a.dir, std::string(SDESK_BINARY) + " sync", hook_env);
+    REQUIRE_MESSAGE(ok.code == 0, ok.err);
+    CHECK(bare_main() == a.git("rev-parse HEAD").line());
+    CHECK(bare_main() != guarded);
+    a.now = "2026-03-02T10:40:00+08:00";
+    REQUIRE(a.sdesk("start " + t, "l1a").code == 0);
+    Run by_url = a.sdesk("sync " + q("file://" + s.bare().string()));
+    REQUIRE_MESSAGE(by_url.code == 0, by_url.err);
+    CHECK(bare_main() == a.git("rev-parse HEAD").line());
+    CHECK(sh(s.bare(), std::string(SDESK_BINARY) + " verify --range main").code == 0);
+  }
+
   TEST_CASE("the same ID made in two clones: the later ticket is renamed, the old ID kept") {
     Shared s;
     std::string url = s.bare().string();
