@@ -170,6 +170,7 @@ void register_complaint(CLI::App& app, Globals& g) {
   sweep->callback([&g] {
     Format f = output_format(g);
     Desk desk = open_desk(g);
+    if (desk.operator_named()) desk.op();  // an unknown --as or SDESK_USER is exit 4, as anywhere
     int n = sweep_overdue(desk);
     if (f == Format::json) {
       Json j = Json::object();

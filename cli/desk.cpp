@@ -58,6 +58,9 @@ void run_staff_add(const Globals& g, const StaffOptions& o) {
     desk.commit_as(s, ch, o.id, "staff-add", o.name);
   else
     desk.commit(ch, o.id, "staff-add", o.name);
+  lock.reset();
+  desk.reload_staff();
+  after_write(desk);
   std::cout << o.id << "\n";
 }
 
@@ -100,10 +103,12 @@ void run_staff_deactivate(const Globals& g, const std::string& id) {
   auto lock = desk.lock();
   if (desk.op().role != "pm") refuse("only the PM deactivates staff");
   Staff s = desk.staff_member(id);
-  if (!s.active) refuse("staff member '{}' is already deactivated", id);
-  desk.refuse_if_hand_edited(staff_path(id));
+  if (!s.active) refuse("staff member '{}' is already deactivated", s.id);
+  desk.refuse_if_hand_edited(staff_path(s.id));
   s.active = false;
-  desk.commit({{staff_path(id), emit_yaml(staff_json(s))}}, id, "staff-deactivate", s.name);
+  desk.commit({{staff_path(s.id), emit_yaml(staff_json(s))}}, s.id, "staff-deactivate", s.name);
+  lock.reset();
+  after_write(desk);
 }
 
 void run_vendor_add(const Globals& g, const VendorOptions& o) {
@@ -115,6 +120,8 @@ void run_vendor_add(const Globals& g, const VendorOptions& o) {
   desk.refuse_if_hand_edited(vendor_path(o.id));
   Vendor v{o.id, o.name, o.contact, o.hours, o.sla};
   desk.commit({{vendor_path(o.id), emit_yaml(vendor_json(v))}}, o.id, "vendor-add", o.name);
+  lock.reset();
+  after_write(desk);
   std::cout << o.id << "\n";
 }
 
@@ -136,9 +143,16 @@ void run_vendor_show(const Globals& g, const std::string& id) {
   Desk desk = open_desk(g);
   auto vendors = desk.vendors();
   auto it = vendors.find(id);
-  if (it == vendors.end()) not_found("no vendor '{}'", id);
+  if (it == vendors.end()) {
+    std::vector<std::string> matches;
+    for (const auto& [vid, v] : vendors)
+      if (!id.empty() && vid.rfind(id, 0) == 0) matches.push_back(vid);
+    it = vendors.find(unique_match(std::move(matches), "vendor", id));
+  }
   const Vendor& v = it->second;
   if (output_format(g) == Format::json) return emit_json(g, vendor_json(v));
+  std::map<std::string, Vendor> one{{v.id, v}};
+  if (output_format(g) == Format::csv) return emit(g, render_csv(vendor_table(one)));
   emit(g, render_fields({{"id", v.id},
                          {"name", v.name},
                          {"contact", v.contact},

@@ -269,6 +269,7 @@ void run_calendar_import(const Globals& g, const std::vector<std::string>& files
     work += y.work.size();
   }
   desk.commit({{"desk.yaml", merged}}, "desk", "calendar-import", summary);
+  lock.reset();
   after_write(desk);
   if (f == Format::json) {
     Json j = Json::object();

@@ -5,8 +5,10 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "lib/complaints.hpp"
 #include "lib/error.hpp"
 #include "lib/history.hpp"
+#include "lib/kb.hpp"
 #include "lib/scan.hpp"
 #include "lib/text.hpp"
 #include "lib/tickets.hpp"
@@ -298,9 +300,16 @@ void need_text(const std::string& v, const char* flag) {
 
 void run_log(const Globals& g, const std::string& id_in) {
   Desk desk = open_desk(g);
+  // Any object's ID or unique prefix: an article (KB-), a complaint (C-), else a ticket; an ID
+  // none of them knows (a staff member, a handover, …) is looked up as typed.
   std::string id = id_in;
+  std::string up = id_in;
+  for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto resolve = up.rfind("KB", 0) == 0   ? resolve_article_id
+                 : up.rfind("C-", 0) == 0 ? resolve_complaint_id
+                                          : resolve_ticket_id;
   try {
-    id = resolve_ticket_id(desk, id_in);
+    id = resolve(desk, id_in);
   } catch (const Error& e) {
     if (e.code() == Exit::usage) throw;
   }

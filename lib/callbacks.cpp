@@ -63,11 +63,17 @@ Ticket append_one(Desk& desk, const std::string& prefix,
   return next;
 }
 
+// Closed, not yet called back (customer reached), and not waiting on an earlier pick: a ticket
+// whose customer could not be reached may be picked again.
 bool is_pick_candidate(const Ticket& t) {
   if (t.status != "closed" || called_back(t)) return false;
-  for (const auto& e : t.events)
-    if (str(e, "action") == "callback-pick") return false;
-  return true;
+  bool awaiting = false;
+  for (const auto& e : t.events) {
+    std::string a = str(e, "action");
+    if (a == "callback-pick") awaiting = true;
+    if (a == "callback") awaiting = false;
+  }
+  return !awaiting;
 }
 
 std::size_t sample_size(const std::string& sample, std::size_t n) {

@@ -111,15 +111,6 @@ std::vector<std::pair<std::string, std::string>> complaint_paths(const Desk& des
   return out;
 }
 
-std::string resolve_complaint_id(const Desk& desk, const std::string& prefix_in) {
-  std::string prefix = upper(prefix_in);
-  if (prefix.empty()) usage_error("a complaint ID is required");
-  std::vector<std::string> matches;
-  for (const auto& [id, path] : complaint_paths(desk))
-    if (id.rfind(prefix, 0) == 0) matches.push_back(id);
-  return unique_match(std::move(matches), "complaint", prefix_in);
-}
-
 // Adds a duration to an instant on the desk's business calendar (Nd = N working days, Nh/Nm
 // working time); on the 24x7 clock when the calendar does not cover the year.
 Time add_duration(Time t, const Duration& d, const Settings& s) {
@@ -135,6 +126,15 @@ Time add_duration(Time t, const Duration& d, const Settings& s) {
 }
 
 }  // namespace
+
+std::string resolve_complaint_id(const Desk& desk, const std::string& prefix_in) {
+  std::string prefix = upper(prefix_in);
+  if (prefix.empty()) usage_error("a complaint ID is required");
+  std::vector<std::string> matches;
+  for (const auto& [id, path] : complaint_paths(desk))
+    if (id.rfind(prefix, 0) == 0) matches.push_back(id);
+  return unique_match(std::move(matches), "complaint", prefix_in);
+}
 
 std::string complaint_path(const std::string& id) {
   return "complaints/" + id_year_month(id).first + "/" + id + ".yaml";
@@ -265,7 +265,7 @@ Complaint create_complaint(Desk& desk, const ComplaintIntake& in) {
   TreePtr tree = desk.repo().head_tree();
   std::string id;
   do {
-    id = desk.ids().object_id("C", desk.now());
+    id = desk.ids().object_id("C", desk.now(), desk.zone());
   } while (desk.repo().blob_at(tree.get(), complaint_path(id)));
   Complaint c = fold_complaint(id, {e}, desk.now());
   desk.commit({{complaint_path(id), complaint_yaml(c)}}, id, "new", in.customer + ": " + in.text);

@@ -59,6 +59,8 @@ Json complaint_json(const Complaint& c);
 std::vector<Complaint> all_complaints(const Desk& desk);
 // Loads one complaint by ID or unique prefix; exit 3 if none, exit 2 if ambiguous.
 Complaint load_complaint(const Desk& desk, const std::string& prefix);
+// The complaint ID a unique prefix names (exit 3 when none, exit 2 listing them when several).
+std::string resolve_complaint_id(const Desk& desk, const std::string& prefix);
 // Records a new complaint (one commit).
 Complaint create_complaint(Desk& desk, const ComplaintIntake& in);
 // Applies one action (investigate, measure, reply, close) with its fields; one commit.

@@ -114,8 +114,12 @@ void Desk::reload_staff() {
 
 const Staff& Desk::staff_member(const std::string& id) const {
   auto it = staff_.find(id);
-  if (it == staff_.end()) not_found("no staff member '{}'", id);
-  return it->second;
+  if (it != staff_.end()) return it->second;
+  std::vector<std::string> matches;
+  if (!id.empty())
+    for (auto m = staff_.lower_bound(id); m != staff_.end() && m->first.rfind(id, 0) == 0; ++m)
+      matches.push_back(m->first);
+  return staff_.at(unique_match(std::move(matches), "staff member", id));
 }
 
 std::map<std::string, Vendor> Desk::vendors() const {
@@ -227,7 +231,7 @@ std::string commit_message(const std::string& object, const std::string& action,
   std::string m = object + ": " + action;
   if (!summary.empty()) m += " — " + one_line(summary, 60);
   m += "\n\nSdesk-Object: " + object + "\n";
-  for (const auto& o : also) m += "Sdesk-Object: " + o + "\n";
+  for (const auto& o : also) m += "Sdesk-Related: " + o + "\n";
   m += "Sdesk-Action: " + action + "\n";
   return m;
 }

@@ -84,6 +84,8 @@ class Desk {
   Json new_event(const std::string& action, const std::string& by = {});
   // Takes the desk lock for a read-change-commit.
   std::unique_ptr<DeskLock> lock();
+  // Whether an operator was named (--as or SDESK_USER) rather than found by git's user.email.
+  bool operator_named() const { return !as_.empty(); }
 
   // Reads a desk file: HEAD's version, or the work tree's if hand edited; nullopt if absent.
   std::optional<DeskFile> read(const std::string& path) const;
@@ -97,7 +99,7 @@ class Desk {
   // Refuses (exit 4) when a file to be written has uncommitted hand edits.
   void refuse_if_hand_edited(const std::string& path) const;
   // Writes the changes as one commit by the operator: "<object>: <action> — <summary>" with
-  // Sdesk-Object and Sdesk-Action trailers (more objects may be named in `also`).
+  // Sdesk-Object and Sdesk-Action trailers (other objects it touches go in Sdesk-Related).
   git_oid commit(const std::vector<FileChange>& changes, const std::string& object,
                  const std::string& action, const std::string& summary,
                  const std::vector<std::string>& also = {});

@@ -239,7 +239,7 @@ Handover record_handover(Desk& desk, const std::string& to, const std::string& n
   Handover h = gather_handover(desk, to, note);
   auto lock = desk.lock();
   Time now = desk.now();
-  h.id = desk.ids().object_id("H", now);
+  h.id = desk.ids().object_id("H", now, desk.zone());
   h.doc["id"] = h.id;
   auto local = date::make_zoned(desk.zone(), now).get_local_time();
   std::string day = format_day(date::floor<date::days>(local));

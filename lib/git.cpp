@@ -239,6 +239,12 @@ std::optional<git_oid> Repo::commit_tree(const git_oid& tree_id,
 git_oid Repo::commit(const std::vector<FileChange>& changes, const Author& author,
                      const std::string& message) {
   git_repository* r = repo_.get();
+  // The index is brought along after the branch moves: refuse up front when a git process
+  // holds it, rather than leave a commit whose index could not follow.
+  std::error_code ec;
+  if (!bare() && fs::exists(gitdir() / "index.lock", ec))
+    throw Error(Exit::conflict, "another git process holds the index (.git/index.lock exists)",
+                "wait for it to finish; if none is running, remove .git/index.lock");
   std::vector<git_oid> blobs(changes.size());
   for (size_t i = 0; i < changes.size(); ++i) {
     if (changes[i].content)

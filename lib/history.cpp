@@ -31,7 +31,7 @@ std::vector<LogEntry> object_log(const Repo& repo, const std::string& id) {
     bool named = false;
     std::string action;
     for (const auto& [k, v] : message_trailers(msg)) {
-      if (k == "Sdesk-Object" && v == id) named = true;
+      if ((k == "Sdesk-Object" || k == "Sdesk-Related") && v == id) named = true;
       if (k == "Sdesk-Action") action = v;
     }
     if (!named) continue;

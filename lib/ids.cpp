@@ -27,7 +27,12 @@ void IdClock::load() {
   if (loaded_) return;
   loaded_ = true;
   std::ifstream in(file_);
-  if (in >> node_ >> last_ms_ >> last_s_) return;
+  if (in >> node_ >> last_ms_ >> last_s_) {
+    std::string month;
+    std::int64_t s = 0;
+    while (in >> month >> s) months_[month] = s;
+    return;
+  }
   std::random_device rd;
   node_ = base32(rd() % 1024, 2);
   last_ms_ = last_s_ = 0;
@@ -39,24 +44,29 @@ void IdClock::save() {
   tmp += ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
-    out << node_ << ' ' << last_ms_ << ' ' << last_s_ << '\n';
+    out << node_ << ' ' << last_ms_ << ' ' << last_s_;
+    for (const auto& [month, s] : months_) out << ' ' << month << ' ' << s;
+    out << '\n';
     if (!out) internal_error("cannot write {}", file_.string());
   }
   fs::rename(tmp, file_);
 }
 
-std::string IdClock::object_id(const std::string& prefix, Time at) {
+std::string IdClock::object_id(const std::string& prefix, Time at, Zone zone) {
   load();
-  std::int64_t s = std::max<std::int64_t>(at.time_since_epoch().count(), last_s_ + 1);
-  last_s_ = s;
+  // Seconds into the month of `at` on the desk's wall clock, after the last one used in it.
+  auto local = zone ? date::make_zoned(zone, at).get_local_time()
+                    : date::local_seconds(at.time_since_epoch());
+  date::year_month_day ymd{std::chrono::floor<date::days>(local)};
+  auto month_start = date::local_days(ymd.year() / ymd.month() / 1);
+  std::string month = fmt::format("{:02}{:02}", int(ymd.year()) % 100, unsigned(ymd.month()));
+  std::int64_t into = (local - month_start).count();
+  if (auto it = months_.find(month); it != months_.end()) into = std::max(into, it->second + 1);
+  months_[month] = into;
+  last_s_ = std::max(last_s_, at.time_since_epoch().count());
   save();
-  Time t{std::chrono::seconds(s)};
-  auto day = std::chrono::floor<date::days>(t);
-  date::year_month_day ymd{day};
-  auto month_start = date::sys_days(ymd.year() / ymd.month() / 1);
-  auto into = (t - month_start).count();
-  return fmt::format("{}-{:02}{:02}-{}{}", prefix, int(ymd.year()) % 100, unsigned(ymd.month()),
-                     base32(static_cast<std::uint64_t>(into), 5), node_);
+  return fmt::format("{}-{}-{}{}", prefix, month, base32(static_cast<std::uint64_t>(into), 5),
+                     node_);
 }
 
 std::string IdClock::event_id(Time at) {

@@ -1,10 +1,13 @@
 // IDs that never collide between clones, sort by time and read well over the phone:
-// objects "T-2611-7QK4M3Z" (prefix, UTC year and month, seconds of the month, clone node),
-// events "1JQ8Z4K2M7A3Z" (milliseconds since 1970, clone node). A hybrid logical clock kept
-// in .git/sdesk/clock makes both strictly increasing within a clone.
+// objects "T-2611-7QK4M3Z" (prefix, the desk's local year and month, seconds of that month,
+// clone node), events "1JQ8Z4K2M7A3Z" (milliseconds since 1970, clone node). A hybrid logical
+// clock kept in .git/sdesk/clock makes event IDs strictly increasing within a clone, and object
+// IDs increasing within each month (so an object recorded with a backdated clock still lands in
+// the month it was created in).
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,8 +23,8 @@ class IdClock {
  public:
   // Uses the clock file under gitdir (created on first use, with a random clone node).
   explicit IdClock(std::filesystem::path gitdir);
-  // A new object ID with this prefix for an object created at `at`.
-  std::string object_id(const std::string& prefix, Time at);
+  // A new object ID with this prefix for an object created at `at` (month of `zone`, else UTC).
+  std::string object_id(const std::string& prefix, Time at, Zone zone = nullptr);
   // A new event ID for an event made at `at`.
   std::string event_id(Time at);
 
@@ -32,6 +35,7 @@ class IdClock {
   std::string node_;
   std::int64_t last_ms_ = 0;
   std::int64_t last_s_ = 0;
+  std::map<std::string, std::int64_t> months_;  // YYMM -> the last object second used in it
   bool loaded_ = false;
 };
 

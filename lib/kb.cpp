@@ -361,7 +361,7 @@ Article create_article(Desk& desk, const ArticleText& text, const std::string& f
   TreePtr tree = desk.repo().head_tree();
   std::string id;
   do {
-    id = desk.ids().object_id("KB", desk.now());
+    id = desk.ids().object_id("KB", desk.now(), desk.zone());
   } while (desk.repo().blob_at(tree.get(), article_path(id)));
   Article a = fold_article(id, {e});
   std::vector<FileChange> changes{{article_path(id), article_yaml(a)}};
@@ -469,6 +469,9 @@ Article act_on_article(Desk& desk, const std::string& prefix, const std::string&
   std::vector<Json> events = a.events;
   events.push_back(e);
   Article next = fold_article(id, std::move(events));
+  // Replayed in time order (a backdated SDESK_NOW) the event may no longer apply.
+  auto bad = next.illegal.find(e["id"].get<std::string>());
+  if (bad != next.illegal.end()) refuse("{}: {}", id, bad->second);
   desk.commit({{path, article_yaml(next)}}, id, action, next.title);
   return next;
 }

@@ -257,8 +257,7 @@ SurveyCampaign create_campaign(Desk& desk, const std::string& name, const std::s
                 emit_yaml(j,
                           "sdesk survey campaign (服务满意度调查); responses are the other "
                           "files of this directory")}},
-              name, "new", period + (anonymous ? " (anonymous)" : ""),
-              {"campaign"});  // the file's stem, as `sdesk verify` names objects by path
+              name, "new", period + (anonymous ? " (anonymous)" : ""));
   return c;
 }
 

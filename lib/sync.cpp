@@ -350,7 +350,9 @@ SyncResult sync_desk(Desk& desk, const SyncOptions& opts) {
   stamp.by = desk.has_operator() ? desk.op().id : "sdesk";
   stamp.at = desk.stamp(desk.now());
   stamp.event_id = [&desk] { return desk.ids().event_id(desk.now()); };
-  stamp.object_id = [&desk](const std::string& p) { return desk.ids().object_id(p, desk.now()); };
+  stamp.object_id = [&desk](const std::string& p) {
+    return desk.ids().object_id(p, desk.now(), desk.zone());
+  };
 
   std::optional<git_oid> last_theirs;
   std::string last_refusal;

@@ -59,7 +59,7 @@ Ticket create_ticket(Desk& desk, const Intake& in) {
   TreePtr tree = desk.repo().head_tree();
   std::string id;
   do {
-    id = desk.ids().object_id("T", desk.now());
+    id = desk.ids().object_id("T", desk.now(), desk.zone());
   } while (desk.repo().blob_at(tree.get(), ticket_path(id)));
   Ticket t = fold_ticket(id, {e});
   desk.commit({{ticket_path(id), ticket_yaml(t)}}, id, "new", in.title);

@@ -28,6 +28,24 @@ std::string object_of_path(const std::string& path) {
   return path.substr(slash + 1, path.size() - slash - 6);
 }
 
+std::string object_of_file(const std::string& path, const std::string& text) {
+  std::string stem = object_of_path(path);
+  if (stem.empty() || path == "desk.yaml") return stem;
+  if (starts(path, "duty/") && path.size() == 17) return "duty-" + path.substr(5, 4) + "-" + stem;
+  if (starts(path, "surveys/") && stem == "campaign") {
+    auto slash = path.find('/', 8);
+    return path.substr(8, slash - 8);
+  }
+  try {
+    Json doc = parse_yaml(text, path).doc;
+    if (doc.is_object() && doc.contains("id") && doc["id"].is_string())
+      return doc["id"].get<std::string>();
+  } catch (const Error&) {
+    // an unreadable file is reported on its own; name it by its stem
+  }
+  return stem;
+}
+
 void validate_file(const std::string& path, const std::string& text) {
   if (path == "desk.yaml") {
     load_settings(text);

@@ -13,5 +13,9 @@ void check_append_only(const std::string& path, const std::string& old_text,
                        const std::string& new_text);
 // The object ID a desk path holds (file stem), or "" for files that are not objects.
 std::string object_of_path(const std::string& path);
+// The object a commit names for a changed file (its Sdesk-Object): the file's top-level `id`,
+// else by layout (desk.yaml is `desk`, duty/YYYY/MM.yaml `duty-YYYY-MM`, a survey's
+// campaign.yaml the campaign), else the file stem; "" for files that are not objects.
+std::string object_of_file(const std::string& path, const std::string& text);
 
 }  // namespace sdesk

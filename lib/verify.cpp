@@ -218,14 +218,14 @@ void verify_commit(Repo& repo, RuleCache& rules, git_commit* c, std::vector<Find
   std::set<std::string> objects;
   bool has_action = false;
   for (const auto& [k, v] : message_trailers(msg)) {
-    if (k == "Sdesk-Object") objects.insert(v);
+    if (k == "Sdesk-Object" || k == "Sdesk-Related") objects.insert(v);
     if (k == "Sdesk-Action") has_action = true;
   }
   if (!has_action && !files.empty())
     out.push_back({id, "", "the commit has no Sdesk-Action trailer"});
   for (const auto& [path, ch] : files) {
     check_file(id, path, ch, out);
-    std::string obj = object_of_path(path);
+    std::string obj = object_of_file(path, ch.after ? *ch.after : ch.before.value_or(""));
     if (!obj.empty() && !objects.count(obj))
       out.push_back({id, path,
                      fmt::format("the commit changes {} but does not name it in an "

@@ -54,6 +54,23 @@ bool in_actions(const TestDesk& d, const std::string& id) {
 }  // namespace
 
 TEST_SUITE("command/callback") {
+  TEST_CASE("a ticket whose customer was not reached is picked again; one awaiting a call is not") {
+    TestDesk d;
+    std::string a = closed_ticket(d, "l1a", "打印机");
+    std::string b = closed_ticket(d, "l1b", "邮箱");
+    Run first = d.sdesk("callback pick --sample 100% --seed 7", "l1a");
+    REQUIRE(first.code == 0);
+    CHECK(lines(first.out).size() == 2);
+    REQUIRE(d.sdesk("callback record " + a + " --reached no", "l1a").code == 0);
+    // a: not reached, so a candidate again; b: picked and not yet called, so not.
+    Run again = d.sdesk("callback pick --sample 100% --dry-run --json", "l1a");
+    REQUIRE(again.code == 0);
+    CHECK(again.json() == nlohmann::json::array({a}));
+    REQUIRE(d.sdesk("callback record " + b + " --reached yes --score 5", "l1a").code == 0);
+    CHECK(d.sdesk("callback pick --sample 100% --dry-run --json", "l1a").json() ==
+          nlohmann::json::array({a}));
+  }
+
   TEST_CASE("the same seed picks the same tickets, spread over consultants, in one commit") {
     TestDesk d;
     std::set<std::string> of_a, of_b;
@@ -95,7 +112,7 @@ TEST_SUITE("command/callback") {
     std::string msg = d.git("log -1 --format=%B").out;
     CHECK(msg.find("Sdesk-Action: callback-pick") != std::string::npos);
     CHECK(msg.find("Sdesk-Object: " + picked[0]) != std::string::npos);
-    CHECK(msg.find("Sdesk-Object: " + picked[1]) != std::string::npos);
+    CHECK(msg.find("Sdesk-Related: " + picked[1]) != std::string::npos);
     CHECK(lines(d.git("show --name-only --format= HEAD").out).size() == 2);
     Run show = d.sdesk("show " + picked[0] + " --json");
     CHECK(show.json()["events"].back()["action"] == "callback-pick");

@@ -70,7 +70,7 @@ TEST_SUITE("command/kb") {
     std::string msg = d.git("log -1 --format=%B").out;
     CHECK(msg.rfind(id + ": new — 打印机脱机", 0) == 0);
     CHECK(msg.find("Sdesk-Object: " + id) != std::string::npos);
-    CHECK(msg.find("Sdesk-Object: " + tid) != std::string::npos);
+    CHECK(msg.find("Sdesk-Related: " + tid) != std::string::npos);
     CHECK(msg.find("Sdesk-Action: new") != std::string::npos);
     std::string files = d.git("show --name-only --format= HEAD").out;
     CHECK(files.find("kb/" + id + ".yaml") != std::string::npos);

@@ -418,9 +418,10 @@ TEST_SUITE("sync/git") {
   TEST_CASE("the same ID made in two clones: the later ticket is renamed, the old ID kept") {
     Shared s;
     std::string url = s.bare().string();
-    // The same node in both clones, and b's clock one second ahead of its SDESK_NOW: the
-    // same ticket ID for two different tickets (b's made a second earlier).
-    Clone a = s.clone(url, "a", "A1"), b = s.clone(url, "b", "A1 0 1772416799");
+    // The same node in both clones, and b's clock one second ahead of its SDESK_NOW (March's
+    // last object second: 10:00 on the 2nd, less one): the same ticket ID for two different
+    // tickets (b's made a second earlier).
+    Clone a = s.clone(url, "a", "A1"), b = s.clone(url, "b", "A1 0 0 2603 122399");
     std::string ta = a.new_ticket("甲的工单");
     b.now = "2026-03-02T09:59:59+08:00";
     std::string tb = b.new_ticket("乙的工单", "l1b");

@@ -1,0 +1,124 @@
+// Contract details a script relies on across command groups: every commit names one object,
+// `verify` accepts everything sdesk itself writes, any ID prefix works, a backdated clock files
+// objects under their own month, and a refused write changes nothing.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/helpers.hpp"
+
+using namespace sdesk::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The Sdesk-Object trailers of HEAD, one per line.
+std::string head_objects(const TestDesk& d) {
+  return d.git("log -1 " + q("--format=%(trailers:key=Sdesk-Object,valueonly,separator=%x2C)"))
+      .line();
+}
+
+}  // namespace
+
+TEST_SUITE("command/contract") {
+  TEST_CASE("each commit names exactly its one object, and verify accepts all of them") {
+    TestDesk d;
+    std::string t = d.new_ticket();
+    CHECK(head_objects(d) == t);
+    d.sdesk("take " + t, "l1a");
+    d.sdesk("start " + t, "l1a");
+    d.sdesk("resolve " + t + " --solution 重启打印服务", "l1a");
+    std::string kb = d.sdesk("kb new --from " + t, "l1a").line();
+    CHECK(head_objects(d) == kb);  // the ticket it links is Sdesk-Related
+    CHECK(d.git("log -1 " + q("--format=%(trailers:key=Sdesk-Related,valueonly)")).line() == t);
+    CHECK(d.sdesk("log " + t + " --json").json().back()["action"] == "new");
+    CHECK(
+        d.sdesk("log " + t + " --json").json().front()["subject"].get<std::string>().rfind(kb, 0) ==
+        0);  // kb new, too
+    REQUIRE(d.sdesk("survey new 2026Q1 --period 2026-Q1").code == 0);
+    CHECK(head_objects(d) == "2026Q1");
+    REQUIRE(d.sdesk("survey record 2026Q1 --tech 5 --response 4 --resolution 4 --attitude 5 "
+                    "--communication 5 --customer 财务处")
+                .code == 0);
+    REQUIRE(d.sdesk("duty set 2026-03-02 l1a l1b --shift day").code == 0);
+    CHECK(head_objects(d) == "duty-2026-03");
+    d.at("2026-03-02T18:00:00+08:00");
+    REQUIRE(d.sdesk("handover --to l1b --note 交班", "l1a").code == 0);
+    Run v = d.sdesk("verify");
+    INFO(v.out << v.err);
+    CHECK(v.code == 0);
+    CHECK(d.clean());
+  }
+
+  TEST_CASE("any unique prefix names an object; an ambiguous one lists the candidates") {
+    TestDesk d;
+    std::string t = d.new_ticket();
+    std::string c = d.sdesk("complaint new --customer 财务处 --text 响应太慢", "l1a").line();
+    std::string kb =
+        d.sdesk("kb new --title 打印机脱机 --symptom 脱机 --solution 重启", "l1a").line();
+    CHECK(d.sdesk("log " + c.substr(0, c.size() - 3) + " --json").json().at(0)["action"] == "new");
+    CHECK(d.sdesk("log " + kb.substr(0, kb.size() - 3) + " --json").json().at(0)["action"] ==
+          "new");
+    CHECK(d.sdesk("staff show pm --json").json()["id"] == "pm1");
+    Run amb = d.sdesk("staff show l1");
+    CHECK(amb.code == 2);
+    CHECK(amb.err.find("l1a, l1b") != std::string::npos);
+    CHECK(d.sdesk("vendor show ac --json").json()["id"] == "acme");
+    CHECK(d.sdesk("vendor show zz").code == 3);
+  }
+
+  TEST_CASE("a backdated clock files a new object under the month it was created in") {
+    TestDesk d;
+    std::string march = d.new_ticket();
+    d.at("2026-02-10T10:00:00+08:00");
+    std::string feb = d.new_ticket();
+    std::string feb2 = d.new_ticket();
+    CHECK(march.rfind("T-2603-", 0) == 0);
+    CHECK(feb.rfind("T-2602-", 0) == 0);
+    CHECK(feb2.rfind("T-2602-", 0) == 0);
+    CHECK(feb2 > feb);  // same second, same clone: still distinct and in order
+    CHECK(fs::exists(d.dir() / "tickets/2026/02" / (feb + ".yaml")));
+    // Local month, not UTC: 07:00 on March 1st in Shanghai is still February in UTC.
+    d.at("2026-03-01T07:00:00+08:00");
+    CHECK(d.new_ticket().rfind("T-2603-", 0) == 0);
+    d.at("2026-03-02T09:00:00+08:00");
+    std::string again = d.new_ticket();
+    CHECK(again != march);
+    CHECK(again > march);
+  }
+
+  TEST_CASE("a refused write changes nothing: backdated article action, held index lock") {
+    TestDesk d;
+    std::string kb =
+        d.sdesk("kb new --title 打印机脱机 --symptom 脱机 --solution 重启", "l1a").line();
+    std::string head = d.git("rev-parse HEAD").line();
+    d.at("2026-03-01T09:00:00+08:00");  // before the article was written
+    Run r = d.sdesk("kb retire " + kb);
+    CHECK(r.code == 4);
+    CHECK(d.git("rev-parse HEAD").line() == head);
+    d.at("2026-03-02T10:00:00+08:00");
+    std::ofstream(d.dir() / ".git" / "index.lock").close();
+    Run locked = d.sdesk("staff add l1c --name 新人 --role l1");
+    CHECK(locked.code == 5);
+    CHECK(locked.err.rfind("sdesk: error:", 0) == 0);
+    CHECK(d.git("rev-parse HEAD").line() == head);
+    fs::remove(d.dir() / ".git" / "index.lock");
+    CHECK(d.clean());
+    CHECK(d.sdesk("sweep --as ghost").code == 4);
+  }
+
+  TEST_CASE("set-up commands also escalate overdue complaints, without waiting on their lock") {
+    TestDesk d;
+    std::string c =
+        d.sdesk("complaint new --customer 财务处 --text 响应太慢 --due 2026-03-02T12:00", "l1a")
+            .line();
+    d.at("2026-03-02T13:00:00+08:00");
+    Run r = d.sdesk("vendor add globex --name 某网络设备厂商");
+    REQUIRE(r.code == 0);
+    CHECK(r.err.empty());
+    auto events = d.sdesk("complaint show " + c + " --json").json()["events"];
+    CHECK(events.back()["action"] == "escalate");
+    CHECK(events.back()["to"] == "pm");
+  }
+}
