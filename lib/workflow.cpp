@@ -105,8 +105,6 @@ void apply_event(Ticket& t, const Json& e) {
   } else if (action == "start") {
     t.status = "in_progress";
     if (t.responded_at.empty()) t.responded_at = at;
-  } else if (action == "note") {
-    if (e.value("customer", false) && t.responded_at.empty()) t.responded_at = at;
   } else if (action == "pending") {
     t.status = "pending";
     t.pending_reason = str(e, "reason");
@@ -177,7 +175,12 @@ std::string why_forbidden(const Settings& s, const Staff& actor, const Ticket& t
   if (!actor.active) return fmt::format("{} is deactivated", actor.id);
   if (actor.role == "pm") return "";
   std::string action = str(e, "action");
-  if (action == "assign") return "only the PM assigns a ticket to someone else";
+  if (action == "assign") {
+    // Assigning an unassigned ticket of one's own tier to oneself is a `take`.
+    std::string tier = t.tier == "vendor" ? "l2" : t.tier;
+    if (str(e, "assignee") == actor.id && t.assignee.empty() && tier == actor.role) return "";
+    return "only the PM assigns a ticket to someone else";
+  }
   if (action == "callback-plan" || action == "callback-reply") {
     std::string owner;  // the consultant the PM named in the latest plan
     for (const auto& ev : t.events)

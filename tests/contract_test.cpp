@@ -88,6 +88,30 @@ TEST_SUITE("command/contract") {
     CHECK(again > march);
   }
 
+  TEST_CASE("start is the first response; a progress note told to the customer is not") {
+    TestDesk d;  // Monday 2026-03-02 09:00, a working morning
+    std::string t = d.new_ticket("P3");
+    REQUIRE(d.sdesk("take " + t, "l1a").code == 0);
+    d.at("2026-03-02T09:05:00+08:00");
+    REQUIRE(d.sdesk("note " + t + " 已收到，正在处理 --customer", "l1a").code == 0);
+    CHECK(d.sdesk("show " + t + " --json").json()["responded_at"].is_null());
+    d.at("2026-03-02T09:20:00+08:00");
+    REQUIRE(d.sdesk("start " + t, "l1a").code == 0);
+    auto j = d.sdesk("show " + t + " --json").json();
+    CHECK(j["responded_at"] == "2026-03-02T09:20:00+08:00");
+    CHECK(j["sla"]["minutes_to_response"] == 20);
+  }
+
+  TEST_CASE("a consultant may assign an unassigned ticket of its tier to itself, nobody else") {
+    TestDesk d;
+    std::string t = d.new_ticket();
+    CHECK(d.sdesk("assign " + t + " l1b", "l1a").code == 4);
+    CHECK(d.sdesk("assign " + t + " l2a", "l2a").code == 4);  // not its tier
+    REQUIRE(d.sdesk("assign " + t + " l1a", "l1a").code == 0);
+    CHECK(d.sdesk("show " + t + " --json").json()["assignee"] == "l1a");
+    CHECK(d.sdesk("assign " + t + " l1b", "l1b").code == 4);  // taken already
+  }
+
   TEST_CASE("a refused write changes nothing: backdated article action, held index lock") {
     TestDesk d;
     std::string kb =
