@@ -135,15 +135,17 @@ for n in $SIZES; do
   read -r ms[note] cpu[note] < <(time_cmd note "" "$S note $id 已电话联系客户")
   read -r ms[show] cpu[show] < <(time_cmd show "" "$S show $id")
   read -r ms[showj] cpu[showj] < <(time_cmd show "" "$S show $id --json")
-  read -r ms[cold] cpu[cold] < <(time_cmd cold "rm -f .git/sdesk/tickets.cache" "$S list --open")
+  read -r ms[cold] cpu[cold] < <(time_cmd cold "rm -f .git/sdesk/tickets.*" "$S list --open")
   read -r ms[warm] cpu[warm] < <(time_cmd warm "" "$S list --open")
   read -r ms[all] cpu[all] < <(time_cmd all "" "$S list --json")
+  read -r ms[kpi] cpu[kpi] < <(time_cmd kpi "" "$S report kpi --period 2026-09 --json")
   read -r ms[gstart] cpu[gstart] < <(time_cmd gstart "" "git --version")
   read -r ms[gnew] cpu[gnew] < <(time_cmd gnew "" "f=\$(mktemp tickets/2026/11/T-XXXXXX.yaml) && cat $tmpl >\$f && git add \$f && git commit -q -m new")
   read -r ms[gnote] cpu[gnote] < <(time_cmd gnote "" "printf '# note\n' >>$other && git add $other && git commit -q -m note")
   read -r ms[gshow] cpu[gshow] < <(time_cmd gshow "" "git show HEAD:$path")
   read -r ms[ggrep] cpu[ggrep] < <(time_cmd ggrep "" "git grep -l -E '^status: (new|assigned|in_progress|pending)\$' HEAD -- tickets")
   read -r ms[ggrepw] cpu[ggrepw] < <(time_cmd ggrepw "" "git grep -l -E '^status: (new|assigned|in_progress|pending)\$' -- tickets")
+  read -r ms[gkpi] cpu[gkpi] < <(time_cmd gkpi "" "git grep -h -E '^(status|priority|created_at|responded_at|resolved_at|closed_at):' HEAD -- tickets/2026/09 || true")
   rm -f "$tmpl"
   echo
   echo "| $n tickets | sdesk wall ms | sdesk cpu ms | git wall ms | git cpu ms | cpu ratio |"
@@ -156,8 +158,9 @@ for n in $SIZES; do
   report_row "list --open, cold" cold ggrep
   report_row "list --open, warm" warm ggrepw
   report_row "list --json (all)" all ggrep
+  report_row "report kpi (a month)" kpi gkpi
   echo
-  for k in start new note show showj cold warm all gnew gnote gshow ggrep ggrepw; do RESULT[$n.$k]=${cpu[$k]}; done
+  for k in start new note show showj cold warm all kpi gnew gnote gshow ggrep ggrepw gkpi; do RESULT[$n.$k]=${cpu[$k]}; done
   git status --porcelain | head -n 3
   cd - >/dev/null
 done
@@ -168,7 +171,7 @@ small=$1
 large=${!#}
 if [ "$small" != "$large" ]; then
   echo "== growth of CPU time from $small to $large tickets (×$((large / small)) tickets)"
-  for k in start new note show cold warm all gnew gnote gshow ggrep ggrepw; do
+  for k in start new note show cold warm all kpi gnew gnote gshow ggrep ggrepw gkpi; do
     awk -v k="$k" -v a="${RESULT[$small.$k]}" -v b="${RESULT[$large.$k]}" \
       'BEGIN { g = (a > 0 ? b / a : 0); printf "  %-7s %8.1f -> %8.1f ms  ×%.1f%s\n", k, a, b, g, (g > 1.5 ? "  grows" : "") }'
   done

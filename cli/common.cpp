@@ -44,6 +44,15 @@ void emit_json(const Globals& g, const Json& doc) {
   emit(g, doc.dump(2) + "\n");
 }
 
+void emit_fields(const Globals& g, Format f,
+                 const std::vector<std::pair<std::string, std::string>>& fields,
+                 const std::string& rest) {
+  if (f != Format::csv) return emit(g, render_fields(fields) + rest);
+  Table t{{"FIELD", "VALUE"}, {}, {}};
+  for (const auto& [k, v] : fields) t.rows.push_back({k, v});
+  emit(g, render_csv(t));
+}
+
 void emit_rows(const Globals& g, const Table& t, const Json& json) {
   switch (output_format(g, {Format::table, Format::json, Format::csv, Format::md})) {
     case Format::json:

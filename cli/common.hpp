@@ -32,6 +32,11 @@ void emit(const Globals& g, const std::string& text);
 void emit_json(const Globals& g, const Json& doc);
 // Writes rows as the chosen format: a table, CSV, Markdown, or the given JSON.
 void emit_rows(const Globals& g, const Table& t, const Json& json);
+// Prints one object's fields: aligned "name  value" lines followed by `rest` (table), or a
+// FIELD,VALUE CSV of the fields alone (csv).
+void emit_fields(const Globals& g, Format f,
+                 const std::vector<std::pair<std::string, std::string>>& fields,
+                 const std::string& rest = "");
 // Whether stdout is a terminal and NO_COLOR is unset.
 bool use_color();
 // Warnings go to stderr as "sdesk: warning: ...".

@@ -40,7 +40,7 @@ Json fields(const std::string& action, const std::string& text) {
 }
 
 void run_show(const Globals& g, const std::string& id) {
-  Format f = output_format(g, {Format::table, Format::json, Format::md});
+  Format f = output_format(g, {Format::table, Format::json, Format::csv, Format::md});
   Desk desk = open_desk(g);
   Complaint c = load_complaint(desk, id);
   if (f == Format::json) return emit_json(g, complaint_json(c));
@@ -68,14 +68,14 @@ void run_show(const Globals& g, const std::string& id) {
       {"escalated", short_time(c.escalated_at, z)},
       {"closed", short_time(c.closed_at, z)},
   };
-  std::string out = render_fields(rows) + "\nevents:\n";
+  std::string out = "\nevents:\n";
   for (const auto& e : c.events) {
     std::string text = e.value("text", "");
     if (e.value("action", "") == "escalate") text = "→ " + e.value("to", "");
     out += fmt::format("  {}  {:<8}  {:<11}  {}\n", short_time(e.value("at", ""), z),
                        e.value("by", ""), e.value("action", ""), one_line(text, 70));
   }
-  emit(g, out);
+  emit_fields(g, f, rows, out);
 }
 
 void run_list(const Globals& g, bool overdue) {

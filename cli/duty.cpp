@@ -54,7 +54,7 @@ std::string duty_names(const Json& arr) {
 }
 
 void run_info(const Globals& g) {
-  Format f = output_format(g, {Format::table, Format::json});
+  Format f = output_format(g, {Format::table, Format::json, Format::csv});
   Desk desk = open_desk(g);
   const Settings& s = desk.settings();
   Json hours = Json::object();
@@ -84,7 +84,7 @@ void run_info(const Globals& g) {
         {std::string("hours ") + kDayNames[i], s.hours[i].empty() ? "closed" : spans(s.hours[i])});
   fields.push_back({"complaints", s.complaint_channel});
   fields.push_back({"on duty now", duty_names(duty)});
-  emit(g, render_fields(fields));
+  emit_fields(g, f, fields);
 }
 
 void run_set(const Globals& g, const DutyOptions& o) {

@@ -175,7 +175,7 @@ void run_show(const Globals& g, const std::string& id) {
     return emit_json(g, out);
   }
   Zone z = desk.zone();
-  std::string out = render_fields({
+  std::vector<std::pair<std::string, std::string>> fields = {
       {"id", a.id},
       {"title", a.title},
       {"status", a.status},
@@ -189,12 +189,15 @@ void run_show(const Globals& g, const std::string& id) {
       {"review due", short_time(a.review_due, z)},
       {"cited by", fmt::format("{} ticket{}{}", cited.size(), cited.size() == 1 ? "" : "s",
                                cited.empty() ? "" : " (" + joined(cited) + ")")},
-  });
+  };
+  size_t shown = fields.size();  // the texts below are printed as blocks, not fields
+  std::string out;
   for (const auto& [name, text] :
        std::vector<std::pair<std::string, std::string>>{{"symptom", a.symptom},
                                                         {"environment", a.environment},
                                                         {"cause", a.cause},
                                                         {"solution", a.solution}}) {
+    fields.push_back({name, text});
     out += "\n" + name + ":\n";
     std::istringstream in(text.empty() ? "—" : text);
     for (std::string line; std::getline(in, line);) out += "  " + line + "\n";
@@ -206,7 +209,9 @@ void run_show(const Globals& g, const std::string& id) {
     if (bad != a.illegal.end()) out += "  [CONFLICT: " + bad->second + "]";
     out += "\n";
   }
-  emit(g, out);
+  Format f = output_format(g);
+  if (f != Format::csv) fields.resize(shown);
+  emit_fields(g, f, fields, out);
 }
 
 void article_rows(const Globals& g, const Desk& desk, const std::vector<Article>& list) {

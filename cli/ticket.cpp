@@ -197,14 +197,14 @@ void run_show(const Globals& g, const std::string& id) {
     fields.push_back({"kb", kb});
   }
   if (t.reopen_count) fields.push_back({"reopened", std::to_string(t.reopen_count)});
-  std::string out = render_fields(fields) + "\nevents:\n";
+  std::string out = "\nevents:\n";
   for (const auto& e : t.events) {
     out += "  " + event_line(e, z);
     auto bad = t.illegal.find(e.value("id", ""));
     if (bad != t.illegal.end()) out += "  [CONFLICT: " + bad->second + "]";
     out += "\n";
   }
-  emit(g, out);
+  emit_fields(g, f, fields, out);
 }
 
 void run_list(const Globals& g, const ListOptions& o) {

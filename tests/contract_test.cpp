@@ -68,6 +68,27 @@ TEST_SUITE("command/contract") {
     CHECK(d.sdesk("vendor show zz").code == 3);
   }
 
+  TEST_CASE("every show takes --format csv: one FIELD,VALUE row per field") {
+    TestDesk d;
+    std::string t = d.new_ticket();
+    std::string c = d.sdesk("complaint new --customer 财务处 --text 响应太慢", "l1a").line();
+    std::string kb =
+        d.sdesk("kb new --title 打印机脱机 --symptom 脱机 --solution 重启", "l1a").line();
+    for (const auto& [cmd, want] : std::vector<std::pair<std::string, std::string>>{
+             {"show " + t, "id," + t + "\r\n"},
+             {"complaint show " + c, "customer,财务处\r\n"},
+             {"kb show " + kb, "solution,重启\r\n"},
+             {"info", "desk,"},
+             {"staff show l1a", "l1a,"},
+             {"vendor show acme", "acme,"}}) {
+      Run r = d.sdesk(cmd + " --format csv");
+      INFO(cmd << ": " << r.err);
+      CHECK(r.code == 0);
+      CHECK(r.out.find(want) != std::string::npos);
+      CHECK(r.out.find("events:") == std::string::npos);
+    }
+  }
+
   TEST_CASE("a backdated clock files a new object under the month it was created in") {
     TestDesk d;
     std::string march = d.new_ticket();
