@@ -1,6 +1,8 @@
 #include "lib/time.hpp"
 
+#include <cctype>
 #include <cstdlib>
+#include <optional>
 #include <regex>
 
 #include "lib/error.hpp"
@@ -24,36 +26,75 @@ Time now() {
   return floor<seconds>(system_clock::now());
 }
 
-Time parse_time(std::string_view text, Zone zone, std::string_view what) {
-  static const std::regex re(
-      R"(^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$)");
-  std::cmatch m;
-  std::string s(text);
-  if (!std::regex_match(s.c_str(), m, re)) {
-    usage_error("{}: '{}' is not a time (use 2026-11-23T09:00:00+08:00)", what, text);
+namespace {
+
+// The pieces of YYYY-MM-DD[(T| )HH:MM[:SS][.fraction]][ ][Z|(+|-)HH[:]MM], or nullopt.
+struct IsoParts {
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  std::optional<long> offset;  // seconds east of UTC, when the text gives one
+};
+
+std::optional<IsoParts> iso_parts(std::string_view t) {
+  auto digit = [&](size_t i) { return i < t.size() && t[i] >= '0' && t[i] <= '9'; };
+  auto num = [&](size_t at, size_t n, int& out) {
+    int v = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (!digit(at + k)) return false;
+      v = v * 10 + (t[at + k] - '0');
+    }
+    out = v;
+    return true;
+  };
+  auto is = [&](size_t i, char c) { return i < t.size() && t[i] == c; };
+  IsoParts p;
+  if (!num(0, 4, p.year) || !is(4, '-') || !num(5, 2, p.month) || !is(7, '-') || !num(8, 2, p.day))
+    return std::nullopt;
+  size_t i = 10;
+  if ((is(i, 'T') || is(i, ' ')) && digit(i + 1)) {
+    if (!num(i + 1, 2, p.hour) || !is(i + 3, ':') || !num(i + 4, 2, p.minute)) return std::nullopt;
+    i += 6;
+    if (is(i, ':')) {
+      if (!num(i + 1, 2, p.second)) return std::nullopt;
+      i += 3;
+    }
+    if (is(i, '.')) {
+      if (!digit(++i)) return std::nullopt;
+      while (digit(i)) ++i;
+    }
   }
-  auto num = [&](int i) { return m[i].matched ? std::atoi(m[i].str().c_str()) : 0; };
-  date::year_month_day ymd{date::year{num(1)}, date::month(unsigned(num(2))),
-                           date::day(unsigned(num(3)))};
+  while (i < t.size() && std::isspace(static_cast<unsigned char>(t[i]))) ++i;
+  if (is(i, 'Z')) {
+    p.offset = 0;
+    ++i;
+  } else if (is(i, '+') || is(i, '-')) {
+    int hh = 0, mm = 0;
+    long sign = t[i] == '-' ? -1 : 1;
+    size_t j = i + 3;
+    if (is(j, ':')) ++j;
+    if (!num(i + 1, 2, hh) || !num(j, 2, mm)) return std::nullopt;
+    p.offset = sign * (hh * 3600L + mm * 60L);
+    i = j + 2;
+  }
+  if (i != t.size()) return std::nullopt;
+  return p;
+}
+
+}  // namespace
+
+Time parse_time(std::string_view text, Zone zone, std::string_view what) {
+  auto p = iso_parts(text);
+  if (!p) usage_error("{}: '{}' is not a time (use 2026-11-23T09:00:00+08:00)", what, text);
+  date::year_month_day ymd{date::year{p->year}, date::month(unsigned(p->month)),
+                           date::day(unsigned(p->day))};
   if (!ymd.ok()) usage_error("{}: '{}' is not a valid date", what, text);
-  if (num(4) > 23 || num(5) > 59 || num(6) > 60)
+  if (p->hour > 23 || p->minute > 59 || p->second > 60)
     usage_error("{}: '{}' is not a valid time", what, text);
-  auto local = date::local_days(ymd) + hours(num(4)) + minutes(num(5)) + seconds(num(6));
-  if (!m[7].matched) {
+  auto local = date::local_days(ymd) + hours(p->hour) + minutes(p->minute) + seconds(p->second);
+  if (!p->offset) {
     auto zt = date::make_zoned(zone, local, date::choose::earliest);
     return floor<seconds>(zt.get_sys_time());
   }
-  std::string off = m[7].str();
-  long offset = 0;
-  if (off != "Z") {
-    int sign = off[0] == '-' ? -1 : 1;
-    std::string digits;
-    for (char c : off.substr(1))
-      if (c != ':') digits += c;
-    offset = sign * (std::atoi(digits.substr(0, 2).c_str()) * 3600L +
-                     std::atoi(digits.substr(2, 2).c_str()) * 60L);
-  }
-  return Time{local.time_since_epoch()} - seconds(offset);
+  return Time{local.time_since_epoch()} - seconds(*p->offset);
 }
 
 std::string format_time(Time t, Zone zone) {

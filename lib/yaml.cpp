@@ -2,7 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <regex>
+#include <cctype>
+#include <set>
+#include <string_view>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -14,6 +16,40 @@
 namespace sdesk {
 
 namespace {
+
+// The count of ASCII digits at s[i...].
+size_t digits_at(std::string_view s, size_t i) {
+  size_t n = 0;
+  while (i + n < s.size() && std::isdigit(static_cast<unsigned char>(s[i + n]))) ++n;
+  return n;
+}
+
+// [-+]?(0|[1-9][0-9]*), or with `leading_zeros` [-+]?[0-9]+.
+bool is_int(std::string_view s, bool leading_zeros) {
+  size_t i = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  size_t n = digits_at(s, i);
+  if (n == 0 || i + n != s.size()) return false;
+  return leading_zeros || n == 1 || s[i] != '0';
+}
+
+// [-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?
+bool is_float(std::string_view s) {
+  size_t i = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  size_t whole = digits_at(s, i);
+  i += whole;
+  if (i >= s.size() || s[i] != '.') return false;
+  size_t frac = digits_at(s, ++i);
+  i += frac;
+  if (whole + frac == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    size_t exp = digits_at(s, i);
+    if (exp == 0) return false;
+    i += exp;
+  }
+  return i == s.size();
+}
 constexpr size_t kMaxBytes = 8u << 20;
 constexpr int kMaxDepth = 64;
 constexpr size_t kMaxNodes = 200'000;
@@ -30,13 +66,11 @@ struct Converter {
   Json scalar(const YAML::Node& n) {
     const std::string& s = n.Scalar();
     if (n.Tag() != "?") return s;  // quoted or tagged: always a string
-    static const std::regex int_re(R"(^[-+]?(0|[1-9][0-9]*)$)");
-    static const std::regex float_re(R"(^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$)");
     if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
     if (s == "true" || s == "True" || s == "TRUE") return true;
     if (s == "false" || s == "False" || s == "FALSE") return false;
-    if (s.size() < 19 && std::regex_match(s, int_re)) return std::stoll(s);
-    if (s.size() < 40 && std::regex_match(s, float_re)) return std::stod(s);
+    if (s.size() < 19 && is_int(s, false)) return std::stoll(s);
+    if (s.size() < 40 && is_float(s)) return std::stod(s);
     return s;
   }
 
@@ -107,9 +141,13 @@ Parsed parse_yaml(std::string_view text, const std::string& file) {
 namespace {
 bool plain_safe(const std::string& s) {
   if (s.empty()) return false;
-  static const std::regex typed(
-      R"(^([-+]?[0-9]+|[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|n|Y|N|0[0-9]+.*)$)");
-  if (std::regex_match(s, typed)) return false;
+  // Plain text a YAML 1.1 or 1.2 reader would take for a number, null or boolean.
+  static const std::set<std::string_view> words = {
+      "~",     "null", "Null", "NULL", "true", "True", "TRUE", "false", "False",
+      "FALSE", "yes",  "Yes",  "YES",  "no",   "No",   "NO",   "on",    "On",
+      "ON",    "off",  "Off",  "OFF",  "y",    "n",    "Y",    "N"};
+  if (words.count(s) || is_int(s, true) || is_float(s)) return false;
+  if (s.size() > 1 && s[0] == '0' && std::isdigit(static_cast<unsigned char>(s[1]))) return false;
   if (std::string_view("-?:,[]{}#&*!|>'\"%@`").find(s[0]) != std::string_view::npos) return false;
   if (s.front() == ' ' || s.back() == ' ' || s.back() == ':') return false;
   if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos) return false;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "lib/error.hpp"
+#include "lib/time.hpp"
 #include "lib/yaml.hpp"
 #include "tests/helpers.hpp"
 
@@ -110,6 +111,55 @@ TEST_SUITE("unit/yaml") {
     auto back = sdesk::parse_yaml(text, "t.yaml");
     CHECK(back.doc == doc);
     CHECK(back.line_of("/title") == 2);
+  }
+
+  TEST_CASE("plain scalars: numbers, nulls and booleans typed; everything else stays text") {
+    auto typed = [](const std::string& scalar) {
+      return sdesk::parse_yaml("v: " + scalar + "\n", "t.yaml").doc["v"];
+    };
+    CHECK(typed("42") == 42);
+    CHECK(typed("-7") == -7);
+    CHECK(typed("+3") == 3);
+    CHECK(typed("0") == 0);
+    CHECK(typed("1.5") == 1.5);
+    CHECK(typed(".5") == 0.5);
+    CHECK(typed("2.") == 2.0);
+    CHECK(typed("1.5e3") == 1500.0);
+    CHECK(typed("~").is_null());
+    CHECK(typed("true") == true);
+    CHECK(typed("FALSE") == false);
+    for (const char* text : {"013800000000", "1.2.3", "1e5", ".", "+", "12ab", "yes", "2026-03-02",
+                             "1.5e", "P1", "400-000-0000"})
+      CHECK_MESSAGE(typed(text) == text, text);
+    // Emitted text that would read back as another type is quoted, so it round-trips.
+    for (const char* text : {"42", "007", "-1", "1.5", "yes", "No", "on", "null", "~", "y", "0x1F",
+                             "1e5", "400-000-0000", "2026-03-02"}) {
+      sdesk::Json doc = {{"v", text}};
+      CHECK_MESSAGE(sdesk::parse_yaml(sdesk::emit_yaml(doc), "t.yaml").doc == doc, text);
+    }
+  }
+
+  TEST_CASE("times: ISO 8601 with or without seconds, fraction and offset; anything else refused") {
+    auto utc = date::locate_zone("UTC");
+    auto at = [&](const char* text) {
+      return sdesk::format_time(sdesk::parse_time(text, utc, "t"), utc);
+    };
+    CHECK(at("2026-03-02T09:00:00+08:00") == "2026-03-02T01:00:00+00:00");
+    CHECK(at("2026-03-02T09:00+0800") == "2026-03-02T01:00:00+00:00");
+    CHECK(at("2026-03-02 09:00:30.25Z") == "2026-03-02T09:00:30+00:00");
+    CHECK(at("2026-03-02T09:00:00 -05:30") == "2026-03-02T14:30:00+00:00");
+    CHECK(at("2026-03-02") == "2026-03-02T00:00:00+00:00");
+    CHECK(at("2026-03-02+08:00") == "2026-03-01T16:00:00+00:00");
+    for (const char* bad : {"", "2026-3-2", "2026-03-02T", "2026-03-02T9:00", "2026-03-02T09",
+                            "2026-03-02T09:00:0", "2026-03-02T09:00+8", "2026-03-02T09:00Zx",
+                            "2026-02-30", "2026-03-02T24:00", "tomorrow", "2026-03-02T09:00:00."}) {
+      try {
+        sdesk::parse_time(bad, utc, "t");
+        FAIL_CHECK("accepted: " << bad);
+      } catch (const sdesk::Error& e) {
+        CHECK(e.code() == sdesk::Exit::usage);
+      }
+    }
   }
 
   TEST_CASE("errors carry file and line") {
