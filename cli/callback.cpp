@@ -69,9 +69,24 @@ Table records_table(const std::vector<CallbackRecord>& rs, Zone zone) {
 void run_list(const Globals& g, const std::string& by) {
   output_format(g, {Format::table, Format::json, Format::csv, Format::md});
   Desk desk = open_desk(g);
+  if (by == "staff" && !desk.staff().count("staff")) {
+    Json rows = callbacks_by_staff(desk, all_callbacks(desk));
+    Table t{{"STAFF", "NAME", "CALLBACKS", "REACHED", "SATISFACTION", "ACTIONS", "OPEN"},
+            {},
+            {false, false, true, true, true, true, true}};
+    for (const auto& r : rows)
+      t.rows.push_back({r["staff"].get<std::string>(), r["name"].get<std::string>(),
+                        r["callbacks"].dump(), r["reached"].dump(),
+                        r["satisfaction"].is_null()
+                            ? ""
+                            : fmt::format("{:.2f}", r["satisfaction"].get<double>()),
+                        r["actions"].dump(), r["open_actions"].dump()});
+    return emit_rows(g, t, rows);
+  }
+  // --by STAFF-ID: the callbacks on that consultant's tickets, or made by that person.
   std::vector<CallbackRecord> rs;
   for (auto& r : all_callbacks(desk))
-    if (by.empty() || r.by == by) rs.push_back(std::move(r));
+    if (by.empty() || r.owner == by || r.by == by) rs.push_back(std::move(r));
   Json arr = Json::array();
   for (const auto& r : rs) arr.push_back(callback_json(r));
   emit_rows(g, records_table(rs, desk.zone()), arr);
@@ -146,7 +161,9 @@ void register_callback(CLI::App& app, Globals& g) {
 
   auto by = std::make_shared<std::string>();
   auto* list = cb->add_subcommand("list", "callbacks recorded");
-  list->add_option("--by", *by, "only those made by this staff member");
+  list->add_option("--by", *by,
+                   "`staff`: one row per consultant (ticket owner); a staff ID: only the "
+                   "callbacks on its tickets or made by it");
   add_format_flags(list, g);
   list->callback([&g, by] { run_list(g, *by); });
 

@@ -217,6 +217,16 @@ void run_list(const Globals& g, const ListOptions& o) {
     until = desk.parse(o.until, "--until");
     if (o.until.size() == 10) *until += std::chrono::hours(24);
   }
+  // A value outside a filter's domain is a typo, not an empty result.
+  auto check = [](const std::string& list, const char* flag, std::vector<std::string> allowed) {
+    for (const auto& v : split_commas(list))
+      if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
+        usage_error("{}: '{}' is not one of {}", flag, v, fmt::join(allowed, ", "));
+  };
+  check(o.status, "--status",
+        {"new", "assigned", "in_progress", "pending", "resolved", "closed", "cancelled"});
+  check(o.tier, "--tier", {"l1", "l2", "vendor"});
+  check(o.priority, "--priority", {"P1", "P2", "P3", "P4"});
   auto in = [](const std::string& list, const std::string& v) {
     if (list.empty()) return true;
     auto items = split_commas(list);

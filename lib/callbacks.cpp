@@ -314,4 +314,34 @@ Json callback_json(const CallbackRecord& r) {
   return j;
 }
 
+Json callbacks_by_staff(const Desk& desk, const std::vector<CallbackRecord>& records) {
+  struct Sum {
+    long callbacks = 0, reached = 0, scored = 0, actions = 0, open = 0;
+    double score = 0;
+  };
+  std::map<std::string, Sum> by;
+  for (const auto& r : records) {
+    Sum& s = by[r.owner];
+    ++s.callbacks;
+    if (r.reached) ++s.reached;
+    if (r.score) s.score += *r.score, ++s.scored;
+    if (r.needs_action) ++s.actions;
+    if (r.needs_action && !(r.has_plan && r.has_reply)) ++s.open;
+  }
+  Json rows = Json::array();
+  for (const auto& [id, s] : by) {
+    auto it = desk.staff().find(id);
+    Json j = Json::object();
+    j["staff"] = id;
+    j["name"] = it == desk.staff().end() ? "" : it->second.name;
+    j["callbacks"] = s.callbacks;
+    j["reached"] = s.reached;
+    j["satisfaction"] = s.scored ? Json(s.score / static_cast<double>(s.scored)) : Json();
+    j["actions"] = s.actions;
+    j["open_actions"] = s.open;
+    rows.push_back(j);
+  }
+  return rows;
+}
+
 }  // namespace sdesk

@@ -67,5 +67,9 @@ CallbackRecord plan_callback(Desk& desk, const std::string& ticket, const std::s
 CallbackRecord reply_callback(Desk& desk, const std::string& ticket, const std::string& text);
 // The JSON of one callback record.
 Json callback_json(const CallbackRecord& r);
+// Callbacks summed per consultant (the called-back ticket's owner), in staff ID order: one
+// {staff, name, callbacks, reached, satisfaction (mean score or null), actions, open_actions}
+// per owner with at least one callback.
+Json callbacks_by_staff(const Desk& desk, const std::vector<CallbackRecord>& records);
 
 }  // namespace sdesk

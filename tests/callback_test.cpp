@@ -54,6 +54,33 @@ bool in_actions(const TestDesk& d, const std::string& id) {
 }  // namespace
 
 TEST_SUITE("command/callback") {
+  TEST_CASE("callback list --by staff sums per consultant; --by ID filters") {
+    TestDesk d;
+    std::string a1 = closed_ticket(d, "l1a", "打印机");
+    std::string a2 = closed_ticket(d, "l1a", "扫描仪");
+    std::string b1 = closed_ticket(d, "l1b", "邮箱");
+    REQUIRE(d.sdesk("callback pick --sample 100% --seed 1", "l1a").code == 0);
+    REQUIRE(d.sdesk("callback record " + a1 + " --reached yes --score 5", "l1a").code == 0);
+    REQUIRE(
+        d.sdesk("callback record " + a2 + " --reached yes --score 2 --feedback 太慢", "l1b").code ==
+        0);
+    REQUIRE(d.sdesk("callback record " + b1 + " --reached no", "l1a").code == 0);
+    auto rows = d.sdesk("callback list --by staff --json").json();
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0]["staff"] == "l1a");
+    CHECK(rows[0]["callbacks"] == 2);
+    CHECK(rows[0]["reached"] == 2);
+    CHECK(rows[0]["satisfaction"] == 3.5);
+    CHECK(rows[0]["actions"] == 1);
+    CHECK(rows[0]["open_actions"] == 1);
+    CHECK(rows[1]["staff"] == "l1b");
+    CHECK(rows[1]["reached"] == 0);
+    CHECK(rows[1]["satisfaction"].is_null());
+    // A staff ID: the callbacks on its tickets or made by it.
+    CHECK(d.sdesk("callback list --by l1b --json").json().size() == 2);  // b1 (owner), a2 (caller)
+    CHECK(d.sdesk("callback list --json").json().size() == 3);
+  }
+
   TEST_CASE("a ticket whose customer was not reached is picked again; one awaiting a call is not") {
     TestDesk d;
     std::string a = closed_ticket(d, "l1a", "打印机");

@@ -89,6 +89,19 @@ TEST_SUITE("command/contract") {
     }
   }
 
+  TEST_CASE("list refuses a filter value outside its domain (exit 2), and names the flag") {
+    TestDesk d;
+    d.new_ticket();
+    for (const char* bad : {"--status bogus", "--status new,opne", "--tier l3", "--priority P9"}) {
+      Run r = d.sdesk(std::string("list ") + bad);
+      INFO(bad);
+      CHECK(r.code == 2);
+      CHECK(r.err.find(std::string(bad).substr(0, std::string(bad).find(' '))) !=
+            std::string::npos);
+    }
+    CHECK(d.sdesk("list --status new,assigned --tier l1 --priority P3 --json").json().size() == 1);
+  }
+
   TEST_CASE("a backdated clock files a new object under the month it was created in") {
     TestDesk d;
     std::string march = d.new_ticket();
