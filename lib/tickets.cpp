@@ -48,8 +48,12 @@ Ticket create_ticket(Desk& desk, const Intake& in) {
   if (!in.customer.empty()) e["customer"] = in.customer;
   if (!in.contact.empty()) e["contact"] = in.contact;
   if (!in.need.empty()) e["need"] = in.need;
-  if (!in.required_by.empty())
-    e["required_by"] = desk.stamp(desk.parse(in.required_by, "--required-by"));
+  if (!in.required_by.empty()) {
+    // "By the 5th" is by the end of that day, not its first second.
+    Time by = desk.parse(in.required_by, "--required-by");
+    if (in.required_by.size() == 10) by += std::chrono::hours(24) - std::chrono::seconds(1);
+    e["required_by"] = desk.stamp(by);
+  }
   Json env = Json::object();
   for (const auto& [k, v] : in.environment) env[k] = v;
   if (!env.empty()) e["environment"] = env;

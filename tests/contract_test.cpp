@@ -102,6 +102,19 @@ TEST_SUITE("command/contract") {
     CHECK(d.sdesk("list --status new,assigned --tier l1 --priority P3 --json").json().size() == 1);
   }
 
+  TEST_CASE("a date-only --required-by means the end of that day") {
+    TestDesk d;
+    Run r = d.sdesk(
+        "new --title 打印机脱机 --customer 财务部 --contact 13800000000 --channel hotline "
+        "--priority P4 --need 恢复打印 --required-by 2026-03-02 --env os=Windows11 --json",
+        "l1a");
+    REQUIRE(r.code == 0);
+    auto j = r.json();
+    CHECK(j["required_by"] == "2026-03-02T23:59:59+08:00");
+    CHECK(j["sla"]["resolve_due"] == "2026-03-02T23:59:59+08:00");
+    CHECK(j["sla"]["resolve_breached"] == false);
+  }
+
   TEST_CASE("a backdated clock files a new object under the month it was created in") {
     TestDesk d;
     std::string march = d.new_ticket();
