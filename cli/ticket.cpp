@@ -480,17 +480,7 @@ void register_ticket(CLI::App& app, Globals& g) {
     auto f = fields("resolve");
     f["solution"] = ao->solution;
     if (!ao->cause.empty()) f["cause"] = ao->cause;
-    if (!ao->kb.empty()) {
-      Desk desk = open_desk(g);
-      std::string kb = ao->kb;
-      bool found = false;
-      desk.walk("kb", [&](const std::string& p, const git_oid&) {
-        auto name = p.substr(p.rfind('/') + 1);
-        if (name.rfind(kb, 0) == 0 && !found) kb = name.substr(0, name.size() - 5), found = true;
-      });
-      if (!found) not_found("no article {}", ao->kb);
-      f["kb"] = kb;
-    }
+    if (!ao->kb.empty()) f["kb"] = ao->kb;  // any unique prefix; lib links both ways
     act(g, ao->id, f, ao->solution);
   });
   auto* close = verb("close", "close after the customer confirmed");

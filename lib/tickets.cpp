@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "lib/error.hpp"
+#include "lib/kb.hpp"
 #include "lib/scan.hpp"
 #include "lib/workflow.hpp"
 
@@ -110,6 +111,14 @@ Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields,
   Json e = desk.new_event(action);
   for (auto it = fields.begin(); it != fields.end(); ++it)
     if (it.key() != "action") e[it.key()] = it.value();
+  // `resolve --kb`: the article that solved it, linked both ways in the same commit.
+  std::optional<Article> article;
+  if (e.contains("kb") && e["kb"].is_string()) {
+    std::string kb = resolve_article_id(desk, e["kb"].get<std::string>());
+    desk.refuse_if_hand_edited(article_path(kb));
+    article = load_article(desk, kb);
+    e["kb"] = kb;
+  }
   std::string why = why_forbidden(desk.settings(), op, t, e);
   if (!why.empty()) refuse("{}", why);
   why = why_illegal(t, e);
@@ -126,7 +135,18 @@ Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields,
   Ticket next = fold_ticket(id, std::move(events));
   if (next.illegal.count(e["id"].get<std::string>()))
     refuse("{}: {}", id, next.illegal[e["id"].get<std::string>()]);
-  desk.commit({{path, ticket_yaml(next)}}, id, action, summary);
+  std::vector<FileChange> changes{{path, ticket_yaml(next)}};
+  std::vector<std::string> related;
+  if (article &&
+      std::find(article->tickets.begin(), article->tickets.end(), id) == article->tickets.end()) {
+    Json link = desk.new_event("link");
+    link["ticket"] = id;
+    std::vector<Json> events = article->events;
+    events.push_back(link);
+    changes.push_back({article_path(article->id), article_yaml(fold_article(article->id, events))});
+    related.push_back(article->id);
+  }
+  desk.commit(changes, id, action, summary, related);
   return next;
 }
 

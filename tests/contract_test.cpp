@@ -51,6 +51,28 @@ TEST_SUITE("command/contract") {
     CHECK(d.clean());
   }
 
+  TEST_CASE("resolve --kb links ticket and article both ways in one commit") {
+    TestDesk d;
+    std::string kb =
+        d.sdesk("kb new --title 打印机脱机 --symptom 脱机 --solution 重启", "l1a").line();
+    std::string t = d.new_ticket();
+    d.sdesk("take " + t, "l1a");
+    d.sdesk("start " + t, "l1a");
+    std::string head = d.git("rev-parse HEAD").line();
+    CHECK(d.sdesk("resolve " + t + " --solution 按知识库重启 --kb KB-NOSUCH", "l1a").code == 3);
+    CHECK(d.git("rev-parse HEAD").line() == head);
+    int before = d.commits();
+    REQUIRE(
+        d.sdesk("resolve " + t + " --solution 按知识库重启 --kb " + kb.substr(0, 10), "l1a").code ==
+        0);
+    CHECK(d.commits() == before + 1);
+    CHECK(d.sdesk("show " + t + " --json").json()["kb"] == nlohmann::json::array({kb}));
+    CHECK(d.sdesk("kb show " + kb + " --json").json()["tickets"] == nlohmann::json::array({t}));
+    CHECK(head_objects(d) == t);
+    CHECK(d.sdesk("verify").code == 0);
+    CHECK(d.clean());
+  }
+
   TEST_CASE("any unique prefix names an object; an ambiguous one lists the candidates") {
     TestDesk d;
     std::string t = d.new_ticket();
