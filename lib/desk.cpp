@@ -99,22 +99,41 @@ void Desk::load() {
   if (!desk)
     not_found("{} is a git repository but not a desk (no desk.yaml)", repo_->workdir().string());
   settings_ = load_settings(desk->text);
-  reload_staff();
 }
 
-void Desk::reload_staff() {
+void Desk::reload_staff() const {
   staff_.clear();
+  all_staff_ = false;
+  staff();
+}
+
+const std::map<std::string, Staff>& Desk::staff() const {
+  if (all_staff_) return staff_;
+  // Members read alone before keep their entries (references to them stay valid).
   walk("staff", [&](const std::string& path, const git_oid&) {
     auto f = read(path);
     if (!f) return;
     Staff s = parse_staff(f->text, path);
-    staff_[s.id] = s;
+    staff_.insert_or_assign(s.id, std::move(s));
   });
+  all_staff_ = true;
+  return staff_;
+}
+
+const Staff* Desk::read_staff(const std::string& id) const {
+  if (auto it = staff_.find(id); it != staff_.end()) return &it->second;
+  if (all_staff_ || id.empty() || id.find('/') != std::string::npos || id[0] == '.') return nullptr;
+  std::string path = staff_path(id);
+  auto f = read(path);
+  if (!f) return nullptr;
+  Staff s = parse_staff(f->text, path);
+  if (s.id != id) return nullptr;  // a mismatched file is reported by `sdesk verify`
+  return &(staff_[id] = std::move(s));
 }
 
 const Staff& Desk::staff_member(const std::string& id) const {
-  auto it = staff_.find(id);
-  if (it != staff_.end()) return it->second;
+  if (const Staff* s = read_staff(id)) return *s;
+  staff();
   std::vector<std::string> matches;
   if (!id.empty())
     for (auto m = staff_.lower_bound(id); m != staff_.end() && m->first.rfind(id, 0) == 0; ++m)
@@ -147,7 +166,7 @@ const Staff& Desk::op() const {
   if (id.empty()) {
     auto email = repo_->config("user.email");
     if (email)
-      for (const auto& [sid, s] : staff_)
+      for (const auto& [sid, s] : staff())
         if (!s.email.empty() && s.email == *email) id = sid;
     if (id.empty())
       throw Error(Exit::refused,
@@ -155,10 +174,10 @@ const Staff& Desk::op() const {
                   "user.email",
                   "pass --as STAFF-ID or set SDESK_USER");
   }
-  auto it = staff_.find(id);
-  if (it == staff_.end()) refuse("unknown operator '{}': not a staff member of this desk", id);
-  if (!it->second.active) refuse("operator '{}' is deactivated", id);
-  return it->second;
+  const Staff* s = read_staff(id);
+  if (!s) refuse("unknown operator '{}': not a staff member of this desk", id);
+  if (!s->active) refuse("operator '{}' is deactivated", id);
+  return *s;
 }
 
 Json Desk::new_event(const std::string& action, const std::string& by) {

@@ -68,8 +68,8 @@ class Desk {
   Time parse(const std::string& text, const std::string& what) const {
     return parse_time(text, settings_.zone, what);
   }
-  // Every staff member, by id.
-  const std::map<std::string, Staff>& staff() const { return staff_; }
+  // Every staff member, by id (read on first use; one member is read alone by staff_member).
+  const std::map<std::string, Staff>& staff() const;
   // One staff member; exit 3 naming the id when unknown.
   const Staff& staff_member(const std::string& id) const;
   // Every vendor, by id.
@@ -107,15 +107,20 @@ class Desk {
   git_oid commit_as(const Staff& author, const std::vector<FileChange>& changes,
                     const std::string& object, const std::string& action,
                     const std::string& summary, const std::vector<std::string>& also = {});
-  // Re-reads staff after a change to staff files.
-  void reload_staff();
+  // Re-reads every staff file (after a change to staff files).
+  void reload_staff() const;
 
  private:
   Desk() = default;
   void load();
   std::unique_ptr<Repo> repo_;
   Settings settings_;
-  std::map<std::string, Staff> staff_;
+  // The staff files read so far; all of them once all_staff_ is set. A state change reads
+  // only the operator's and those it names, not every member of a large desk.
+  mutable std::map<std::string, Staff> staff_;
+  mutable bool all_staff_ = false;
+  // Reads staff/<id>.yaml into staff_ if it exists; the entry, or null.
+  const Staff* read_staff(const std::string& id) const;
   std::string as_;
   Time now_;
   IdClock ids_{""};

@@ -68,6 +68,11 @@ struct ScanDesk {
     d.sdesk("escalate " + ids[3] + " --to l2 --reason 需要二线 --done 已重启", "l1a");
   }
   Desk open() const { return Desk::open(DeskOptions{d.dir().string(), "pm1"}); }
+  // Fills the cache (as this test process writes it).
+  void warm() const {
+    Desk w = open();
+    all_tickets(w);
+  }
 };
 
 void write_text(const fs::path& p, const std::string& s) {
@@ -143,10 +148,7 @@ TEST_SUITE("unit/scan") {
 
   TEST_CASE("a plain git commit of a changed ticket is picked up by blob id") {
     ScanDesk s;
-    {
-      Desk warmup = s.open();
-      all_tickets(warmup);
-    }
+    s.warm();
     // Hand-make a note event, write the file and commit it with the real git.
     Desk desk = s.open();
     std::string path = ticket_path(s.ids[4]);
@@ -191,10 +193,7 @@ TEST_SUITE("unit/scan") {
 
   TEST_CASE("after a commit only the changed subtree is read again") {
     ScanDesk s;
-    {
-      Desk warmup = s.open();
-      all_tickets(warmup);
-    }
+    s.warm();
     // A ticket of another month, made by hand with the real git, in its own subtree.
     Desk desk = s.open();
     std::string src = ticket_path(s.ids[4]);
