@@ -144,6 +144,40 @@ void check_new_events(const std::string& commit, const std::string& path, const 
   }
 }
 
+// Checks each event a commit adds to an article or a complaint: a staff member made it, the
+// commit's author (unless the PM), with the role its action needs (CONTRACT §6, §7).
+void check_object_events(const std::string& commit, const std::string& path, const Change& c,
+                         const Rules& rules, const Staff* author, std::vector<Finding>& out) {
+  std::set<std::string> old_ids;
+  if (c.before)
+    for (const auto& e : events_of(*c.before, path)) old_ids.insert(e.value("id", ""));
+  bool article = path.rfind("kb/", 0) == 0;
+  std::string writer;  // an article's author: who made its `new` event
+  for (const auto& e : events_of(*c.after, path)) {
+    std::string eid = e.value("id", ""), action = e.value("action", ""), by = e.value("by", "");
+    if (action == "new" && writer.empty()) writer = by;
+    if (old_ids.count(eid)) continue;
+    auto finding = [&](const std::string& why) {
+      out.push_back({commit, path, fmt::format("event {} ({}): {}", eid, action, why)});
+    };
+    auto actor = rules.staff.find(by);
+    if (actor == rules.staff.end()) {
+      if (!(action == "escalate" && !article))  // a sweep may run as the first PM, by cron
+        finding(fmt::format("by '{}', who is not a staff member", by));
+      continue;
+    }
+    if (author && author->role != "pm" && author->id != by)
+      finding(fmt::format("is by {} but the commit is authored by {}", by, author->id));
+    const std::string& role = actor->second.role;
+    if (article && action == "publish" && by == writer)
+      finding(fmt::format("{} wrote the article and may not publish it", by));
+    if (article && action == "retire" && role != "pm" && by != writer)
+      finding(fmt::format("only the PM or the author ({}) retires an article", writer));
+    if (!article && action == "close" && role != "pm")
+      finding(fmt::format("only the PM closes a complaint ({} is {})", by, role));
+  }
+}
+
 // Whether a merge gave the path another object (two clones made the same ID; one was renamed).
 bool renamed_at_merge(const std::string& path, const Change& c) {
   if (!c.before || !c.after || !is_event_path(path)) return false;
@@ -245,9 +279,14 @@ void verify_commit(Repo& repo, RuleCache& rules, git_commit* c, std::vector<Find
     out.push_back({id, "", fmt::format("author {} is deactivated", author->id)});
   }
   for (const auto& [path, ch] : files) {
-    if (!ch.after || path.rfind("tickets/", 0) != 0 || !is_event_path(path)) continue;
+    if (!ch.after || !is_event_path(path)) continue;
+    bool ticket = path.rfind("tickets/", 0) == 0;
+    if (!ticket && path.rfind("kb/", 0) != 0 && path.rfind("complaints/", 0) != 0) continue;
     try {
-      check_new_events(id, path, ch, *r, author, out);
+      if (ticket)
+        check_new_events(id, path, ch, *r, author, out);
+      else
+        check_object_events(id, path, ch, *r, author, out);
     } catch (const Error& e) {
       // Unreadable files were reported by check_file.
     }

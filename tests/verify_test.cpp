@@ -5,6 +5,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "lib/complaints.hpp"
+#include "lib/kb.hpp"
+#include "lib/time.hpp"
+#include "lib/yaml.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk::test;
@@ -48,6 +52,52 @@ TEST_SUITE("sync/verify") {
     INFO(rb.err);
     CHECK(rb.code == 0);
     CHECK(rb.json()["ok"] == true);
+  }
+
+  TEST_CASE("hand-made complaint and article events are checked against their roles") {
+    TestDesk d;
+    auto now = sdesk::parse_time("2026-03-02T10:00:00+08:00", date::locate_zone("UTC"), "t");
+    sdesk::Json e = {{"id", "ZZZZZZZZZZZZZ"}, {"at", "2026-03-02T10:00:00+08:00"}, {"by", "l1a"}};
+    std::string before;
+    std::string want;
+    SUBCASE("a consultant closes a complaint") {
+      std::string c = d.sdesk("complaint new --customer 财务处 --text 响应慢", "l1a").line();
+      REQUIRE(d.sdesk("complaint investigate " + c + " --text 查明原因", "l1a").code == 0);
+      REQUIRE(d.sdesk("complaint reply " + c + " --text 已答复客户", "l1a").code == 0);
+      before = d.git("rev-parse HEAD").line();
+      std::string path = d.git("ls-files complaints").line();
+      auto cur = sdesk::parse_complaint(slurp(d.dir() / path), path, now);
+      auto events = cur.events;
+      e["action"] = "close";
+      events.push_back(e);
+      std::ofstream(d.dir() / path)
+          << sdesk::emit_yaml(sdesk::complaint_file_json(sdesk::fold_complaint(c, events, now)));
+      REQUIRE(commit_by(d, "张三", "l1a@example.com",
+                        c + ": close\n\nSdesk-Object: " + c + "\nSdesk-Action: close")
+                  .code == 0);
+      want = "only the PM closes a complaint";
+    }
+    SUBCASE("the author publishes an article") {
+      std::string kb =
+          d.sdesk("kb new --title 打印机脱机 --symptom 脱机 --solution 重启", "l1a").line();
+      REQUIRE(d.sdesk("kb review " + kb, "l1a").code == 0);
+      before = d.git("rev-parse HEAD").line();
+      std::string path = sdesk::article_path(kb);
+      auto cur = sdesk::parse_article(slurp(d.dir() / path), path);
+      auto events = cur.events;
+      e["action"] = "publish";
+      e["review_due"] = "2027-03-02T10:00:00+08:00";
+      events.push_back(e);
+      std::ofstream(d.dir() / path) << sdesk::article_yaml(sdesk::fold_article(kb, events));
+      REQUIRE(commit_by(d, "张三", "l1a@example.com",
+                        kb + ": publish\n\nSdesk-Object: " + kb + "\nSdesk-Action: publish")
+                  .code == 0);
+      want = "wrote the article and may not publish it";
+    }
+    Run r = d.sdesk("verify --range " + before + "..HEAD");
+    INFO(r.out << r.err);
+    CHECK(r.code == 4);
+    CHECK(r.out.find(want) != std::string::npos);
   }
 
   TEST_CASE("hand commits that break the rules are found, one line each") {
