@@ -185,7 +185,7 @@ void run_commit(const Globals& g, const std::string& message) {
       if (old) check_append_only(p, *old, f->text);
       changes.push_back({p, f->text});
     }
-    std::string obj = object_of_path(p);
+    std::string obj = f ? object_of_file(p, f->text) : object_of_file(p, old.value_or(""));
     if (!obj.empty()) objects.push_back(obj);
   }
   std::string first = objects.empty() ? "desk" : objects[0];

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <fstream>
 #include <memory>
@@ -47,13 +48,12 @@ const std::string& build_stamp() {
         "sdesk-ticket-cache " + std::to_string(kVersion) + " " + std::to_string(sizeof(Ticket));
     std::error_code ec;
     fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-      auto size = fs::file_size(exe, ec);
-      if (!ec) s += " " + std::to_string(size);
-      auto mtime = fs::last_write_time(exe, ec);
-      if (!ec) s += " " + std::to_string(mtime.time_since_epoch().count());
-    }
-    return s;
+    std::uintmax_t size = ec ? 0 : fs::file_size(exe, ec);
+    auto mtime = ec ? fs::file_time_type() : fs::last_write_time(exe, ec);
+    // A binary that cannot be told (no /proc, replaced while running) trusts no cache but its own.
+    if (ec)
+      return s + " unknown " + std::to_string(::getpid()) + " " + std::to_string(::time(nullptr));
+    return s + " " + std::to_string(size) + " " + std::to_string(mtime.time_since_epoch().count());
   }();
   return stamp;
 }

@@ -124,6 +124,9 @@ const Staff* Desk::read_staff(const std::string& id) const {
   if (auto it = staff_.find(id); it != staff_.end()) return &it->second;
   if (all_staff_ || id.empty() || id.find('/') != std::string::npos || id[0] == '.') return nullptr;
   std::string path = staff_path(id);
+  // A member is one HEAD knows (as `staff()` walks it); a hand edit of its file is shown.
+  TreePtr head = repo_->head_tree();
+  if (!repo_->blob_at(head.get(), path)) return nullptr;
   auto f = read(path);
   if (!f) return nullptr;
   Staff s = parse_staff(f->text, path);

@@ -1,7 +1,9 @@
 #include "lib/git.hpp"
 
+#include <chrono>
 #include <fstream>
 #include <mutex>
+#include <thread>
 
 #include "lib/error.hpp"
 
@@ -241,10 +243,14 @@ git_oid Repo::commit(const std::vector<FileChange>& changes, const Author& autho
   git_repository* r = repo_.get();
   // The index is brought along after the branch moves: refuse up front when a git process
   // holds it, rather than leave a commit whose index could not follow.
+  // Waits up to 3 s, like the desk lock.
   std::error_code ec;
-  if (!bare() && fs::exists(gitdir() / "index.lock", ec))
-    throw Error(Exit::conflict, "another git process holds the index (.git/index.lock exists)",
-                "wait for it to finish; if none is running, remove .git/index.lock");
+  for (int i = 0; !bare() && fs::exists(gitdir() / "index.lock", ec); ++i) {
+    if (i == 30)
+      throw Error(Exit::conflict, "another git process holds the index (.git/index.lock exists)",
+                  "wait for it to finish; if none is running, remove .git/index.lock");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   std::vector<git_oid> blobs(changes.size());
   for (size_t i = 0; i < changes.size(); ++i) {
     if (changes[i].content)
@@ -302,7 +308,14 @@ void Repo::checkout_paths(const std::vector<std::string>& paths) {
       if (rc != GIT_ENOTFOUND) git_check(rc, "update index");
     }
   }
-  git_check(git_index_write(idx), "write index");
+  // A git process may hold .git/index.lock for a moment (a prompt's `git status`): the commit
+  // already stands, so wait for the index rather than leave it behind HEAD.
+  int rc = git_index_write(idx);
+  for (int i = 0; rc == GIT_ELOCKED && i < 30; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    rc = git_index_write(idx);
+  }
+  git_check(rc, "write index");
 }
 
 std::optional<git_oid> Repo::hash_workfile(const std::string& path) const {

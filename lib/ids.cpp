@@ -31,6 +31,7 @@ void IdClock::load() {
     std::string month;
     std::int64_t s = 0;
     while (in >> month >> s) months_[month] = s;
+    if (months_.empty() && last_s_ > 0) seed_from_utc_clock();
     return;
   }
   std::random_device rd;
@@ -50,6 +51,23 @@ void IdClock::save() {
     if (!out) internal_error("cannot write {}", file_.string());
   }
   fs::rename(tmp, file_);
+}
+
+void IdClock::seed_from_utc_clock() {
+  // A clock file of an earlier release kept one UTC second for every object ID (UTC month,
+  // seconds into it). Its month is used up to that second and the month before it wholly, so
+  // no new ID can repeat an old one whatever the desk's zone.
+  Time last{std::chrono::seconds(last_s_)};
+  date::year_month_day ymd{std::chrono::floor<date::days>(last)};
+  auto start = date::sys_days(ymd.year() / ymd.month() / 1);
+  auto label = [](date::year_month ym) {
+    return fmt::format("{:02}{:02}", int(ym.year()) % 100, unsigned(ym.month()));
+  };
+  date::year_month ym = ymd.year() / ymd.month();
+  months_[label(ym)] = (last - start).count();
+  auto prev_start = date::sys_days((ym - date::months{1}) / 1);
+  months_[label(ym - date::months{1})] =
+      std::chrono::duration_cast<std::chrono::seconds>(start - prev_start).count();
 }
 
 std::string IdClock::object_id(const std::string& prefix, Time at, Zone zone) {

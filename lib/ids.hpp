@@ -31,6 +31,7 @@ class IdClock {
  private:
   void load();
   void save();
+  void seed_from_utc_clock();
   std::filesystem::path file_;
   std::string node_;
   std::int64_t last_ms_ = 0;

@@ -111,6 +111,7 @@ Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields,
   Json e = desk.new_event(action);
   for (auto it = fields.begin(); it != fields.end(); ++it)
     if (it.key() != "action") e[it.key()] = it.value();
+  if (action == "note" && e.value("customer", false)) e["response"] = false;  // see apply_event
   // `resolve --kb`: the article that solved it, linked both ways in the same commit.
   std::optional<Article> article;
   if (e.contains("kb") && e["kb"].is_string()) {
@@ -143,7 +144,10 @@ Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields,
     link["ticket"] = id;
     std::vector<Json> events = article->events;
     events.push_back(link);
-    changes.push_back({article_path(article->id), article_yaml(fold_article(article->id, events))});
+    Article linked = fold_article(article->id, events);
+    auto bad = linked.illegal.find(link["id"].get<std::string>());
+    if (bad != linked.illegal.end()) refuse("{}: {}", article->id, bad->second);
+    changes.push_back({article_path(article->id), article_yaml(linked)});
     related.push_back(article->id);
   }
   desk.commit(changes, id, action, summary, related);

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "lib/complaints.hpp"
 #include "lib/error.hpp"
 #include "lib/kb.hpp"
 #include "lib/settings.hpp"
@@ -67,12 +68,14 @@ void validate_file(const std::string& path, const std::string& text) {
   } else if (starts(path, "kb/")) {
     Article a = parse_article(text, path);
     if (article_path(a.id) != path) refuse("{}: id: '{}' does not match the file name", path, a.id);
+  } else if (starts(path, "complaints/")) {
+    Parsed p = parse_yaml(text, path);
+    validate_schema(p, "complaint");
+    std::string id = p.doc.value("id", "");
+    if (complaint_path(id) != path) refuse("{}: id: '{}' does not match the file name", path, id);
   } else {
-    for (const auto& [prefix, schema] :
-         std::map<std::string, std::string>{{"kb/", "kb"},
-                                            {"complaints/", "complaint"},
-                                            {"duty/", "duty"},
-                                            {"handovers/", "handover"}}) {
+    for (const auto& [prefix, schema] : std::map<std::string, std::string>{
+             {"kb/", "kb"}, {"duty/", "duty"}, {"handovers/", "handover"}}) {
       if (!starts(path, prefix.c_str())) continue;
       if (!embedded_schemas().count(schema + ".schema.json")) return;
       validate_schema(parse_yaml(text, path), schema);

@@ -105,6 +105,11 @@ void apply_event(Ticket& t, const Json& e) {
   } else if (action == "start") {
     t.status = "in_progress";
     if (t.responded_at.empty()) t.responded_at = at;
+  } else if (action == "note") {
+    // `start` is the first response. A customer update recorded by an earlier release (with no
+    // `response: false`) counted as one, and still does, so its file folds as it was written.
+    if (e.value("customer", false) && !e.contains("response") && t.responded_at.empty())
+      t.responded_at = at;
   } else if (action == "pending") {
     t.status = "pending";
     t.pending_reason = str(e, "reason");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "lib/ids.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk::test;
@@ -137,6 +138,73 @@ TEST_SUITE("command/contract") {
     CHECK(j["sla"]["resolve_breached"] == false);
   }
 
+  TEST_CASE("an ID clock of an earlier release never gives an ID it gave") {
+    TempDir dir;
+    fs::create_directories(dir.path() / "sdesk");
+    auto at = sdesk::parse_time("2026-03-01T02:00:00Z", date::locate_zone("UTC"), "t");
+    // The earlier release's clock after an ID at that second: "node last_ms last_s".
+    std::ofstream(dir.path() / "sdesk" / "clock")
+        << "A1 0 " << at.time_since_epoch().count() << "\n";
+    std::string old_id = "H-2603-" + sdesk::base32(7200, 5) + "A1";
+    sdesk::IdClock clock(dir.path());
+    std::string again = clock.object_id("H", at, date::locate_zone("UTC"));
+    CHECK(again != old_id);
+    CHECK(again > old_id);
+    // In New York it is still February 28th: February's old IDs are not repeated either.
+    std::string west = clock.object_id("H", at, date::locate_zone("America/New_York"));
+    CHECK(west.rfind("H-2602-", 0) == 0);
+    CHECK(west.substr(7, 5) > sdesk::base32(28 * 86400 - 1, 5));
+  }
+
+  TEST_CASE("hand edits are named as verify names them; an untracked staff file is no operator") {
+    TestDesk d;
+    REQUIRE(d.sdesk("duty set 2026-03-02 l1a --shift day").code == 0);
+    std::ofstream(d.dir() / "duty/2026/03.yaml", std::ios::app) << "# 备注：春节后第一周\n";
+    Run c = d.sdesk("commit -m 备注");
+    INFO(c.err);
+    REQUIRE(c.code == 0);
+    CHECK(head_objects(d) == "duty-2026-03");
+    CHECK(d.sdesk("verify").code == 0);
+    std::ofstream(d.dir() / "staff/eve.yaml")
+        << "id: eve\nname: 夏娃\nrole: pm\nemail: ''\nphone: ''\nskills: []\nactive: true\n";
+    Run eve = d.sdesk("info", "eve");
+    CHECK(eve.code == 0);  // reading needs no operator
+    Run w = d.sdesk("duty set 2026-03-03 l1a --shift day", "eve");
+    CHECK(w.code == 4);
+    CHECK(w.err.find("unknown operator") != std::string::npos);
+    fs::remove(d.dir() / "staff/eve.yaml");
+  }
+
+  TEST_CASE("a complaint file must carry its own ID; a backdated resolve --kb is refused") {
+    TestDesk d;
+    std::string c = d.sdesk("complaint new --customer 财务处 --text 响应太慢", "l1a").line();
+    std::string path = d.git("ls-files complaints").line();
+    std::ifstream in(d.dir() / path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    auto at = text.find("id: " + c);
+    REQUIRE(at != std::string::npos);
+    std::string other = c.substr(0, c.size() - 1) + (c.back() == 'Z' ? "Y" : "Z");
+    text.replace(at, 4 + c.size(), "id: " + other);
+    std::ofstream(d.dir() / path) << text;
+    Run r = d.sdesk("commit");
+    CHECK(r.code == 4);
+    CHECK(r.err.find("does not match the file name") != std::string::npos);
+    REQUIRE(d.git("checkout -- complaints").code == 0);
+    d.at("2026-03-02T11:00:00+08:00");
+    std::string kb =
+        d.sdesk("kb new --title 打印机脱机 --symptom 脱机 --solution 重启", "l1a").line();
+    d.at("2026-03-02T09:00:00+08:00");
+    std::string t = d.new_ticket();
+    d.sdesk("take " + t, "l1a");
+    d.sdesk("start " + t, "l1a");
+    std::string head = d.git("rev-parse HEAD").line();
+    Run res = d.sdesk("resolve " + t + " --solution 重启 --kb " + kb, "l1a");
+    CHECK(res.code == 4);
+    CHECK(d.git("rev-parse HEAD").line() == head);
+    CHECK(d.clean());
+  }
+
   TEST_CASE("a backdated clock files a new object under the month it was created in") {
     TestDesk d;
     std::string march = d.new_ticket();
@@ -169,6 +237,31 @@ TEST_SUITE("command/contract") {
     auto j = d.sdesk("show " + t + " --json").json();
     CHECK(j["responded_at"] == "2026-03-02T09:20:00+08:00");
     CHECK(j["sla"]["minutes_to_response"] == 20);
+    CHECK(j["events"][2]["response"] == false);
+  }
+
+  TEST_CASE("a customer note of an earlier release (no response: false) still folds as written") {
+    TestDesk d;
+    std::string t = d.new_ticket("P3");
+    REQUIRE(d.sdesk("take " + t, "l1a").code == 0);
+    d.at("2026-03-02T09:05:00+08:00");
+    REQUIRE(d.sdesk("note " + t + " 已收到 --customer", "l1a").code == 0);
+    // Rewrite the file as the earlier release wrote it: no marker, responded at the note.
+    std::string path = d.git("ls-files tickets").line();
+    std::ifstream in(d.dir() / path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto cut = text.find("  response: false\n");
+    REQUIRE(cut != std::string::npos);
+    text.erase(cut, std::string("  response: false\n").size());
+    auto rs = text.find("responded_at: null");
+    REQUIRE(rs != std::string::npos);
+    text.replace(rs, std::string("responded_at: null").size(),
+                 "responded_at: \"2026-03-02T09:05:00+08:00\"");
+    std::ofstream(d.dir() / path) << text;
+    REQUIRE(d.git("-c user.name=x -c user.email=x@y commit -qam earlier").code == 0);
+    d.at("2026-03-02T09:20:00+08:00");
+    REQUIRE(d.sdesk("start " + t, "l1a").code == 0);
+    CHECK(d.sdesk("show " + t + " --json").json()["responded_at"] == "2026-03-02T09:05:00+08:00");
   }
 
   TEST_CASE("a consultant may assign an unassigned ticket of its tier to itself, nobody else") {
