@@ -27,8 +27,9 @@ namespace {
 // tickets.cache, the heads, rewritten atomically after a scan that changed anything:
 //   "SDESKIX2" | u32 stamp length, stamp | u64 checksum of the rest | u64 bodies generation
 //   | u32 tree count | trees: string path, 20-byte tree id, u32 first entry, u32 end entry
-//   | u32 entry count | entries: 20-byte blob id, 8 strings (path, id, status, tier, priority,
-//   assignee, customer, created_at), u64 body offset, u32 body length, u64 body checksum.
+//   | u32 entry count | entries: 20-byte blob id, 9 strings (path, id, status, tier, priority,
+//   assignee, customer, created_at, closed_at), u64 body offset, u32 body length, u64 body
+//   checksum.
 //   Each string is a u32 length + bytes. Trees are every tree below (and with) tickets/, in
 //   pre-order; a tree's entries are the contiguous range it holds, so an unchanged subtree is
 //   reused whole without reading it.
@@ -38,7 +39,7 @@ namespace {
 //   dead bodies outweigh live ones. A body is used only when its own checksum matches, so a torn
 //   or damaged body costs one parse of its file, never a wrong answer.
 constexpr std::string_view kMagic = "SDESKIX2";
-constexpr int kVersion = 2;
+constexpr int kVersion = 3;
 
 // What makes a cache valid for this program: the format, the Ticket layout and the binary
 // itself (a new build may fold differently, so its cache is rebuilt).
@@ -217,7 +218,7 @@ std::optional<Loaded> load_heads(const fs::path& file) {
   for (auto& e : l.entries) {
     r.oid(e.blob);
     e.path = r.str();
-    e.head = {r.str(), r.str(), r.str(), r.str(), r.str(), r.str(), r.str()};
+    e.head = {r.str(), r.str(), r.str(), r.str(), r.str(), r.str(), r.str(), r.str()};
     e.offset = r.u64();
     e.length = r.u32();
     e.sum = r.u64();
@@ -335,7 +336,7 @@ void save_cache(const fs::path& file, std::uint64_t generation, const Mapping& o
   for (const auto& e : entries) {
     put_oid(body, e.blob);
     for (auto s : {e.path, e.head.id, e.head.status, e.head.tier, e.head.priority, e.head.assignee,
-                   e.head.customer, e.head.created_at})
+                   e.head.customer, e.head.created_at, e.head.closed_at})
       put_str(body, s);
     put_num(body, e.offset);
     put_num(body, e.length);
@@ -471,8 +472,8 @@ std::vector<Ticket> cached_tickets(const Repo& repo, git_tree* root, const HeadF
   auto parse_blob = [&](Entry& e) {
     Ticket t = parse_ticket_fast(repo.blob_text(e.blob), std::string(e.path));
     e.payload = own(encode_cached_ticket(t));
-    e.head = {own(t.id),       own(t.status),   own(t.tier),      own(t.priority),
-              own(t.assignee), own(t.customer), own(t.created_at)};
+    e.head = {own(t.id),       own(t.status),   own(t.tier),       own(t.priority),
+              own(t.assignee), own(t.customer), own(t.created_at), own(t.closed_at)};
     e.fresh = true;
     if (!keep || keep(e.head)) e.ticket = &parsed.emplace_back(std::move(t));
     ++st.parsed;

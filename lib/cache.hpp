@@ -22,6 +22,7 @@ struct TicketHead {
   std::string_view assignee;    // who works it now, may be empty
   std::string_view customer;    // who asked, may be empty
   std::string_view created_at;  // when it was recorded (ISO 8601)
+  std::string_view closed_at;   // when it was closed (ISO 8601), may be empty
 };
 
 // Which tickets a scan returns, judged on their heads; an empty function keeps all.

@@ -178,12 +178,17 @@ PickResult pick_callbacks(Desk& desk, const PickOptions& o) {
   if (!o.dry_run) lock = desk.lock();
   // Candidates grouped by owner, each group in ID order: a stable start for the shuffle.
   std::map<std::string, std::vector<std::string>> by_owner;
-  for (const auto& t : all_tickets(desk)) {
+  // Only closed tickets (closed in the period) are decoded: on a big desk that is one month's.
+  auto in_period = [&](std::string_view closed_at) {
+    if (o.period.empty()) return true;
+    std::string day =
+        format_day(local_day(desk.parse(std::string(closed_at), "closed_at"), desk.zone()));
+    return day.compare(0, 7, o.period) == 0;
+  };
+  for (const auto& t : tickets_where(desk, [&](const TicketHead& h) {
+         return h.status == "closed" && !h.closed_at.empty() && in_period(h.closed_at);
+       })) {
     if (!is_pick_candidate(t)) continue;
-    if (!o.period.empty()) {
-      std::string day = format_day(local_day(desk.parse(t.closed_at, "closed_at"), desk.zone()));
-      if (day.compare(0, 7, o.period) != 0) continue;
-    }
     by_owner[t.owner].push_back(t.id);
   }
   std::size_t n = 0;

@@ -144,6 +144,13 @@ TEST_SUITE("unit/scan") {
     CHECK(open.size() == 3);  // new, assigned, escalated (new at l2); not resolved or cancelled
     CHECK(everything(open) == want);
     CHECK(everything(open_tickets(desk)) == want);
+    // The head also carries closed_at (callback pick filters on it).
+    REQUIRE(s.d.sdesk("close " + s.ids[0] + " --confirmed-by 客户", "l1a").code == 0);
+    Desk after = s.open();
+    auto closed = scan(after, st, [](const TicketHead& h) { return !h.closed_at.empty(); });
+    REQUIRE(closed.size() == 1);
+    CHECK(closed[0].id == s.ids[0]);
+    CHECK(closed[0].closed_at == "2026-03-02T09:00:00+08:00");
   }
 
   TEST_CASE("a plain git commit of a changed ticket is picked up by blob id") {
