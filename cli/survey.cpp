@@ -100,15 +100,7 @@ void register_survey(CLI::App& app, Globals& g) {
     Desk desk = open_desk(g);
     SurveyCampaign c = create_campaign(desk, na->campaign, na->period, na->anonymous);
     after_write(desk);
-    if (f == Format::json) {
-      Json j = Json::object();
-      j["campaign"] = c.name;
-      j["period"] = c.period;
-      j["anonymous"] = c.anonymous;
-      j["created_at"] = c.created_at;
-      j["created_by"] = c.created_by;
-      return emit_json(g, j);
-    }
+    if (f == Format::json) return emit_json(g, campaign_json(c));
     std::cout << c.name << "\n";
   });
 

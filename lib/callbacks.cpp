@@ -252,6 +252,15 @@ CallbackRecord record_callback(Desk& desk, const std::string& ticket, bool reach
   return ticket_callbacks(t).back();
 }
 
+namespace {
+// Refuses a plan or reply on a ticket whose callbacks opened no improvement action.
+void require_action(const Ticket& t) {
+  auto rs = ticket_callbacks(t);
+  if (std::none_of(rs.begin(), rs.end(), [](const CallbackRecord& r) { return r.needs_action; }))
+    refuse("{}: no callback on this ticket needs an improvement action", t.id);
+}
+}  // namespace
+
 CallbackRecord plan_callback(Desk& desk, const std::string& ticket, const std::string& owner,
                              const std::string& text, const std::string& due) {
   if (text.empty()) refuse("missing required information: --text");
@@ -262,10 +271,7 @@ CallbackRecord plan_callback(Desk& desk, const std::string& ticket, const std::s
   Ticket t = append_one(
       desk, ticket,
       [&](const Ticket& cur) {
-        auto rs = ticket_callbacks(cur);
-        bool open = std::any_of(rs.begin(), rs.end(),
-                                [](const CallbackRecord& r) { return r.needs_action; });
-        if (!open) refuse("{}: no callback on this ticket needs an improvement action", cur.id);
+        require_action(cur);
         Json e = desk.new_event("callback-plan");
         e["owner"] = owner;
         e["text"] = text;
@@ -283,10 +289,7 @@ CallbackRecord reply_callback(Desk& desk, const std::string& ticket, const std::
   Ticket t = append_one(
       desk, ticket,
       [&](const Ticket& cur) {
-        auto rs = ticket_callbacks(cur);
-        bool open = std::any_of(rs.begin(), rs.end(),
-                                [](const CallbackRecord& r) { return r.needs_action; });
-        if (!open) refuse("{}: no callback on this ticket needs an improvement action", cur.id);
+        require_action(cur);
         Json e = desk.new_event("callback-reply");
         e["text"] = text;
         return e;

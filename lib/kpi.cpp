@@ -172,15 +172,14 @@ KpiInputs load_kpi_inputs(const Desk& desk, const std::optional<Period>& only, b
   std::vector<KpiCallback> callbacks;
   // Every KPI reads tickets created in the period and their own callbacks, so the others are
   // never decoded (on a big desk most tickets lie outside the period).
-  auto created_in_only = [&](std::string_view iso) {
-    auto created = parse_iso(std::string(iso), desk.zone());
-    return !only || (created && *created >= only->from && *created < only->to);
-  };
   HeadFilter keep;
-  if (only) keep = [&](const TicketHead& h) { return created_in_only(h.created_at); };
+  if (only)
+    keep = [&](const TicketHead& h) {
+      auto created = parse_iso(std::string(h.created_at), desk.zone());
+      return created && *created >= only->from && *created < only->to;
+    };
   if (!tickets) keep = [](const TicketHead&) { return false; };
   for (auto& t : tickets_where(desk, keep)) {
-    if (!created_in_only(t.created_at)) continue;
     for (const auto& c : ticket_callbacks(t)) callbacks.push_back({c.ticket, c.reached, c.score});
     auto created = parse_iso(t.created_at, desk.zone());
     SlaState st = compute_sla(t, desk.settings(), desk.now());

@@ -56,19 +56,11 @@ SurveyResponse response_of(const Json& doc) {
   return r;
 }
 
+// The response's file: its JSON without the fields it does not have.
 Json response_file_json(const SurveyResponse& r) {
-  Json j = Json::object();
-  j["id"] = r.id;
-  j["campaign"] = r.campaign;
-  j["at"] = r.at;
-  j["by"] = r.by;
-  j["form"] = r.form;
-  if (!r.customer.empty()) j["customer"] = r.customer;
-  if (!r.contact.empty()) j["contact"] = r.contact;
-  if (!r.comment.empty()) j["comment"] = r.comment;
-  Json s = Json::object();
-  for (const auto& d : survey_dimensions()) s[d] = r.scores.at(d);
-  j["scores"] = s;
+  Json j = survey_response_json(r);
+  for (const char* k : {"customer", "contact", "comment"})
+    if (j[k].is_null()) j.erase(k);
   return j;
 }
 
@@ -247,14 +239,8 @@ SurveyCampaign create_campaign(Desk& desk, const std::string& name, const std::s
   auto lock = desk.lock();
   if (desk.read(campaign_path(name))) refuse("survey campaign '{}' already exists", name);
   SurveyCampaign c{name, period, anonymous, desk.stamp(desk.now()), op.id};
-  Json j = Json::object();
-  j["campaign"] = c.name;
-  j["period"] = c.period;
-  j["anonymous"] = c.anonymous;
-  j["created_at"] = c.created_at;
-  j["created_by"] = c.created_by;
   desk.commit({{campaign_path(name),
-                emit_yaml(j,
+                emit_yaml(campaign_json(c),
                           "sdesk survey campaign (服务满意度调查); responses are the other "
                           "files of this directory")}},
               name, "new", period + (anonymous ? " (anonymous)" : ""));
@@ -404,8 +390,19 @@ Json survey_response_json(const SurveyResponse& r) {
   j["contact"] = r.contact.empty() ? Json() : Json(r.contact);
   j["comment"] = r.comment.empty() ? Json() : Json(r.comment);
   Json s = Json::object();
-  for (const auto& [k, v] : r.scores) s[k] = v;
+  for (const auto& d : survey_dimensions())
+    if (auto it = r.scores.find(d); it != r.scores.end()) s[d] = it->second;
   j["scores"] = s;
+  return j;
+}
+
+Json campaign_json(const SurveyCampaign& c) {
+  Json j = Json::object();
+  j["campaign"] = c.name;
+  j["period"] = c.period;
+  j["anonymous"] = c.anonymous;
+  j["created_at"] = c.created_at;
+  j["created_by"] = c.created_by;
   return j;
 }
 

@@ -55,5 +55,8 @@ std::vector<SurveyResponse> import_responses(Desk& desk, const std::string& camp
 Json survey_report(const Desk& desk, const std::string& campaign);
 // The JSON of one response.
 Json survey_response_json(const SurveyResponse& r);
+// A campaign as JSON (also its campaign.yaml): {campaign, period, anonymous, created_at,
+// created_by}.
+Json campaign_json(const SurveyCampaign& c);
 
 }  // namespace sdesk
