@@ -13,7 +13,9 @@
 namespace sdesk::cli {
 
 Desk open_desk(const Globals& g) {
-  return Desk::open(DeskOptions{g.dir, g.as});
+  return Desk::open(DeskOptions{g.dir, g.as, [](const std::string& what) {
+                                  std::fprintf(stderr, "sdesk: repaired: %s\n", what.c_str());
+                                }});
 }
 
 Format output_format(const Globals& g, std::initializer_list<Format> allowed) {

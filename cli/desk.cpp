@@ -45,20 +45,20 @@ void run_init(const InitOptions& o) {
 void run_staff_add(const Globals& g, const StaffOptions& o) {
   check_short_id(o.id, "staff id");
   Desk desk = open_desk(g);
-  auto lock = desk.lock();
-  bool first = desk.staff().empty();
-  if (first && o.role != "pm")
-    refuse("the first staff member of a desk must be the PM (--role pm)");
-  if (!first && desk.op().role != "pm") refuse("only the PM adds staff");
-  if (desk.staff().count(o.id)) refuse("staff member '{}' already exists", o.id);
-  Staff s{o.id, o.name, o.role, o.email, o.phone, split_commas(o.skills), true};
-  desk.refuse_if_hand_edited(staff_path(o.id));
-  std::vector<FileChange> ch{{staff_path(o.id), emit_yaml(staff_json(s))}};
-  if (first)
-    desk.commit_as(s, ch, o.id, "staff-add", o.name);
-  else
-    desk.commit(ch, o.id, "staff-add", o.name);
-  lock.reset();
+  desk.write([&] {
+    bool first = desk.staff().empty();
+    if (first && o.role != "pm")
+      refuse("the first staff member of a desk must be the PM (--role pm)");
+    if (!first && desk.op().role != "pm") refuse("only the PM adds staff");
+    if (desk.staff().count(o.id)) refuse("staff member '{}' already exists", o.id);
+    Staff s{o.id, o.name, o.role, o.email, o.phone, split_commas(o.skills), true};
+    desk.refuse_if_hand_edited(staff_path(o.id));
+    std::vector<FileChange> ch{{staff_path(o.id), emit_yaml(staff_json(s))}};
+    if (first)
+      desk.commit_as(s, ch, o.id, "staff-add", o.name);
+    else
+      desk.commit(ch, o.id, "staff-add", o.name);
+  });
   desk.reload_staff();
   after_write(desk);
   std::cout << o.id << "\n";
@@ -100,27 +100,27 @@ void run_staff_show(const Globals& g, const std::string& id) {
 
 void run_staff_deactivate(const Globals& g, const std::string& id) {
   Desk desk = open_desk(g);
-  auto lock = desk.lock();
-  if (desk.op().role != "pm") refuse("only the PM deactivates staff");
-  Staff s = desk.staff_member(id);
-  if (!s.active) refuse("staff member '{}' is already deactivated", s.id);
-  desk.refuse_if_hand_edited(staff_path(s.id));
-  s.active = false;
-  desk.commit({{staff_path(s.id), emit_yaml(staff_json(s))}}, s.id, "staff-deactivate", s.name);
-  lock.reset();
+  desk.write([&] {
+    if (desk.op().role != "pm") refuse("only the PM deactivates staff");
+    Staff s = desk.staff_member(id);
+    if (!s.active) refuse("staff member '{}' is already deactivated", s.id);
+    desk.refuse_if_hand_edited(staff_path(s.id));
+    s.active = false;
+    desk.commit({{staff_path(s.id), emit_yaml(staff_json(s))}}, s.id, "staff-deactivate", s.name);
+  });
   after_write(desk);
 }
 
 void run_vendor_add(const Globals& g, const VendorOptions& o) {
   check_short_id(o.id, "vendor id");
   Desk desk = open_desk(g);
-  auto lock = desk.lock();
-  if (desk.op().role != "pm") refuse("only the PM adds vendors");
-  if (desk.vendors().count(o.id)) refuse("vendor '{}' already exists", o.id);
-  desk.refuse_if_hand_edited(vendor_path(o.id));
-  Vendor v{o.id, o.name, o.contact, o.hours, o.sla};
-  desk.commit({{vendor_path(o.id), emit_yaml(vendor_json(v))}}, o.id, "vendor-add", o.name);
-  lock.reset();
+  desk.write([&] {
+    if (desk.op().role != "pm") refuse("only the PM adds vendors");
+    if (desk.vendors().count(o.id)) refuse("vendor '{}' already exists", o.id);
+    desk.refuse_if_hand_edited(vendor_path(o.id));
+    Vendor v{o.id, o.name, o.contact, o.hours, o.sla};
+    desk.commit({{vendor_path(o.id), emit_yaml(vendor_json(v))}}, o.id, "vendor-add", o.name);
+  });
   after_write(desk);
   std::cout << o.id << "\n";
 }
@@ -162,41 +162,60 @@ void run_vendor_show(const Globals& g, const std::string& id) {
 
 void run_commit(const Globals& g, const std::string& message) {
   Desk desk = open_desk(g);
-  auto lock = desk.lock();
-  const Staff& op = desk.op();
-  auto paths = desk.hand_edits();
-  if (paths.empty()) {
-    std::cerr << "sdesk: nothing to commit: the work tree matches HEAD\n";
-    return;
-  }
-  TreePtr tree = desk.repo().head_tree();
-  std::vector<FileChange> changes;
-  std::vector<std::string> objects;
-  for (const auto& p : paths) {
-    auto f = desk.read(p);
-    auto old = desk.repo().read_at(tree.get(), p);
-    if (!f) {
-      if (p.rfind("tickets/", 0) == 0 || p.rfind("complaints/", 0) == 0 || p.rfind("kb/", 0) == 0)
-        refuse("{}: deleting a ticket, article or complaint is not allowed (cancel or retire it)",
-               p);
-      changes.push_back({p, std::nullopt});
-    } else {
-      validate_file(p, f->text);
-      if (old) check_append_only(p, *old, f->text);
-      changes.push_back({p, f->text});
+  desk.write([&] {
+    const Staff& op = desk.op();
+    auto paths = desk.hand_edits();
+    if (paths.empty()) {
+      std::cerr << "sdesk: nothing to commit: the work tree matches HEAD\n";
+      return;
     }
-    std::string obj = f ? object_of_file(p, f->text) : object_of_file(p, old.value_or(""));
-    if (!obj.empty()) objects.push_back(obj);
+    TreePtr tree = desk.repo().head_tree();
+    std::vector<FileChange> changes;
+    std::vector<std::string> objects;
+    for (const auto& p : paths) {
+      auto f = desk.read(p);
+      auto old = desk.repo().read_at(tree.get(), p);
+      if (!f) {
+        if (p.rfind("tickets/", 0) == 0 || p.rfind("complaints/", 0) == 0 || p.rfind("kb/", 0) == 0)
+          refuse("{}: deleting a ticket, article or complaint is not allowed (cancel or retire it)",
+                 p);
+        changes.push_back({p, std::nullopt});
+      } else {
+        validate_file(p, f->text);
+        if (old) check_append_only(p, *old, f->text);
+        changes.push_back({p, f->text});
+      }
+      std::string obj = f ? object_of_file(p, f->text) : object_of_file(p, old.value_or(""));
+      if (!obj.empty()) objects.push_back(obj);
+    }
+    std::string first = objects.empty() ? "desk" : objects[0];
+    std::vector<std::string> also(objects.size() > 1 ? objects.begin() + 1 : objects.end(),
+                                  objects.end());
+    desk.commit(changes, first, "edit",
+                message.empty() ? fmt::format("hand edits by {} ({} file{})", op.id, paths.size(),
+                                              paths.size() == 1 ? "" : "s")
+                                : message,
+                also);
+    for (const auto& p : paths) std::cout << p << "\n";
+  });
+}
+
+void run_doctor(const Globals& g) {
+  Desk desk = Desk::open(DeskOptions{g.dir, g.as, {}});
+  auto repaired = desk.repair(true);
+  auto kept = desk.hand_edits();
+  if (output_format(g, {Format::table, Format::json}) == Format::json) {
+    Json j = Json::object();
+    j["repaired"] = repaired;
+    j["hand_edits"] = kept;
+    return emit_json(g, j);
   }
-  std::string first = objects.empty() ? "desk" : objects[0];
-  std::vector<std::string> also(objects.size() > 1 ? objects.begin() + 1 : objects.end(),
-                                objects.end());
-  desk.commit(changes, first, "edit",
-              message.empty() ? fmt::format("hand edits by {} ({} file{})", op.id, paths.size(),
-                                            paths.size() == 1 ? "" : "s")
-                              : message,
-              also);
-  for (const auto& p : paths) std::cout << p << "\n";
+  std::string out;
+  for (const auto& r : repaired) out += "repaired: " + r + "\n";
+  for (const auto& k : kept)
+    out += "hand edit kept: " + k + " (commit it with `sdesk commit`, or undo it)\n";
+  if (out.empty()) out = "nothing to repair: the work tree, the index and HEAD agree\n";
+  emit(g, out);
 }
 
 }  // namespace
@@ -255,6 +274,11 @@ void register_desk(CLI::App& app, Globals& g) {
       app.add_subcommand("commit", "validate hand edits in the work tree and commit them");
   commit->add_option("-m,--message", *msg, "what the edit does");
   commit->callback([&g, msg] { run_commit(g, *msg); });
+
+  auto* doctor = app.add_subcommand(
+      "doctor", "repair what an interrupted sdesk or git left (stale locks, files behind HEAD)");
+  add_format_flags(doctor, g);
+  doctor->callback([&g] { run_doctor(g); });
 
   auto wf = std::make_shared<std::string>("dot");
   auto* workflow = app.add_subcommand("workflow", "print the ticket state machine");

@@ -253,23 +253,25 @@ void run_calendar_import(const Globals& g, const std::vector<std::string>& files
     years.push_back(parse_holiday_cn(text.str(), file));
   }
   Desk desk = open_desk(g);
-  auto lock = desk.lock();
-  if (desk.op().role != "pm")
-    refuse("only the PM imports the calendar ({} is {})", desk.op().id, desk.op().role);
-  desk.refuse_if_hand_edited("desk.yaml");
-  auto current = desk.read("desk.yaml");
-  if (!current) not_found("desk.yaml is missing");
-  std::string merged = merge_calendar(current->text, years);
   std::string summary;
   size_t off = 0, work = 0;
-  for (const auto& y : years) {
-    summary += fmt::format("{}{}: {} holidays, {} workdays", summary.empty() ? "" : "; ", y.year,
-                           y.off.size(), y.work.size());
-    off += y.off.size();
-    work += y.work.size();
-  }
-  desk.commit({{"desk.yaml", merged}}, "desk", "calendar-import", summary);
-  lock.reset();
+  desk.write([&] {
+    if (desk.op().role != "pm")
+      refuse("only the PM imports the calendar ({} is {})", desk.op().id, desk.op().role);
+    desk.refuse_if_hand_edited("desk.yaml");
+    auto current = desk.read("desk.yaml");
+    if (!current) not_found("desk.yaml is missing");
+    std::string merged = merge_calendar(current->text, years);
+    summary.clear();
+    off = work = 0;
+    for (const auto& y : years) {
+      summary += fmt::format("{}{}: {} holidays, {} workdays", summary.empty() ? "" : "; ", y.year,
+                             y.off.size(), y.work.size());
+      off += y.off.size();
+      work += y.work.size();
+    }
+    desk.commit({{"desk.yaml", merged}}, "desk", "calendar-import", summary);
+  });
   after_write(desk);
   if (f == Format::json) {
     Json j = Json::object();

@@ -328,16 +328,22 @@ void run_log(const Globals& g, const std::string& id_in) {
   Json arr = Json::array();
   Table t{{"WHEN", "WHO", "ACTION", "COMMIT", "SUBJECT"}, {}, {}};
   for (const auto& e : entries) {
+    // An entry whose commit was made more than 5 minutes after its stated time was recorded
+    // late (a back-dated SDESK_NOW): the auditor sees when it really was.
+    bool late = e.recorded - e.when > std::chrono::minutes(5);
     Json j = Json::object();
     j["at"] = desk.stamp(e.when);
+    j["recorded_at"] = desk.stamp(e.recorded);
+    j["backdated"] = late;
     j["by"] = e.author;
     j["email"] = e.email;
     j["action"] = e.action;
     j["commit"] = e.commit;
     j["subject"] = e.subject;
     arr.push_back(j);
-    t.rows.push_back(
-        {format_short(e.when, desk.zone()), e.author, e.action, e.commit.substr(0, 10), e.subject});
+    t.rows.push_back({format_short(e.when, desk.zone()) +
+                          (late ? " (recorded " + format_short(e.recorded, desk.zone()) + ")" : ""),
+                      e.author, e.action, e.commit.substr(0, 10), e.subject});
   }
   emit_rows(g, t, arr);
 }

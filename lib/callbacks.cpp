@@ -45,7 +45,7 @@ Ticket with_event(const Desk& desk, const Ticket& t, const Json& e) {
   why = why_illegal(t, e);
   if (!why.empty()) refuse("{}: {}", t.id, why);
   std::vector<Json> events = t.events;
-  events.push_back(e);
+  desk.append_event(events, e);
   return fold_ticket(t.id, std::move(events));
 }
 
@@ -53,14 +53,16 @@ Ticket with_event(const Desk& desk, const Ticket& t, const Json& e) {
 Ticket append_one(Desk& desk, const std::string& prefix,
                   const std::function<Json(const Ticket&)>& make, const std::string& summary) {
   desk.op();
-  auto lock = desk.lock();
-  std::string id = resolve_ticket_id(desk, prefix);
-  desk.refuse_if_hand_edited(ticket_path(id));
-  Ticket t = load_ticket(desk, id);
-  Json e = make(t);
-  Ticket next = with_event(desk, t, e);
-  desk.commit({{ticket_path(id), ticket_yaml(next)}}, id, e["action"].get<std::string>(), summary);
-  return next;
+  return desk.write([&] {
+    std::string id = resolve_ticket_id(desk, prefix);
+    desk.refuse_if_hand_edited(ticket_path(id));
+    Ticket t = load_ticket(desk, id);
+    Json e = make(t);
+    Ticket next = with_event(desk, t, e);
+    desk.commit({{ticket_path(id), ticket_yaml(next)}}, id, e["action"].get<std::string>(),
+                summary);
+    return next;
+  });
 }
 
 // Closed, not yet called back (customer reached), and not waiting on an earlier pick: a ticket
@@ -172,59 +174,62 @@ PickResult pick_callbacks(Desk& desk, const PickOptions& o) {
       if (i != 4 && !std::isdigit(static_cast<unsigned char>(o.period[i]))) ok = false;
     if (!ok) usage_error("--period: '{}' is not YYYY-MM", o.period);
   }
-  PickResult res;
-  res.seed = o.seed ? *o.seed : static_cast<std::uint64_t>(desk.now().time_since_epoch().count());
-  std::unique_ptr<DeskLock> lock;
-  if (!o.dry_run) lock = desk.lock();
-  // Candidates grouped by owner, each group in ID order: a stable start for the shuffle.
-  std::map<std::string, std::vector<std::string>> by_owner;
-  // Only closed tickets (closed in the period) are decoded: on a big desk that is one month's.
-  auto in_period = [&](std::string_view closed_at) {
-    if (o.period.empty()) return true;
-    std::string day =
-        format_day(local_day(desk.parse(std::string(closed_at), "closed_at"), desk.zone()));
-    return day.compare(0, 7, o.period) == 0;
+  std::uint64_t seed =
+      o.seed ? *o.seed : static_cast<std::uint64_t>(desk.now().time_since_epoch().count());
+  auto pick = [&] {
+    PickResult res;
+    res.seed = seed;
+    // Candidates grouped by owner, each group in ID order: a stable start for the shuffle.
+    std::map<std::string, std::vector<std::string>> by_owner;
+    // Only closed tickets (closed in the period) are decoded: on a big desk that is one month's.
+    auto in_period = [&](std::string_view closed_at) {
+      if (o.period.empty()) return true;
+      std::string day =
+          format_day(local_day(desk.parse(std::string(closed_at), "closed_at"), desk.zone()));
+      return day.compare(0, 7, o.period) == 0;
+    };
+    for (const auto& t : tickets_where(desk, [&](const TicketHead& h) {
+           return h.status == "closed" && !h.closed_at.empty() && in_period(h.closed_at);
+         })) {
+      if (!is_pick_candidate(t)) continue;
+      by_owner[t.owner].push_back(t.id);
+    }
+    std::size_t n = 0;
+    for (auto& [owner, ids] : by_owner) {
+      std::sort(ids.begin(), ids.end());
+      n += ids.size();
+    }
+    std::size_t want = sample_size(o.sample, n);
+    SplitMix64 rng{res.seed};
+    std::vector<std::string> owners;
+    for (auto& [owner, ids] : by_owner) owners.push_back(owner);
+    for (auto& owner : owners) shuffle(by_owner[owner], rng);
+    shuffle(owners, rng);
+    // Round-robin over the consultants so that none is skipped while the sample allows.
+    for (std::size_t round = 0; res.tickets.size() < want; ++round)
+      for (const auto& owner : owners)
+        if (round < by_owner[owner].size() && res.tickets.size() < want)
+          res.tickets.push_back(by_owner[owner][round]);
+    if (o.dry_run || res.tickets.empty()) return res;
+    std::vector<FileChange> changes;
+    for (const auto& id : res.tickets) {
+      desk.refuse_if_hand_edited(ticket_path(id));
+      Ticket t = load_ticket(desk, id);
+      Json e = desk.new_event("callback-pick");
+      if (!o.period.empty()) e["period"] = o.period;
+      e["seed"] = std::to_string(res.seed);
+      Ticket next = with_event(desk, t, e);
+      changes.push_back({ticket_path(id), ticket_yaml(next)});
+    }
+    std::vector<std::string> also(res.tickets.begin() + 1, res.tickets.end());
+    desk.commit(changes, res.tickets.front(), "callback-pick",
+                fmt::format("{} ticket{} to call back{} (seed {})", res.tickets.size(),
+                            res.tickets.size() == 1 ? "" : "s",
+                            o.period.empty() ? "" : " for " + o.period, res.seed),
+                also);
+    return res;
   };
-  for (const auto& t : tickets_where(desk, [&](const TicketHead& h) {
-         return h.status == "closed" && !h.closed_at.empty() && in_period(h.closed_at);
-       })) {
-    if (!is_pick_candidate(t)) continue;
-    by_owner[t.owner].push_back(t.id);
-  }
-  std::size_t n = 0;
-  for (auto& [owner, ids] : by_owner) {
-    std::sort(ids.begin(), ids.end());
-    n += ids.size();
-  }
-  std::size_t want = sample_size(o.sample, n);
-  SplitMix64 rng{res.seed};
-  std::vector<std::string> owners;
-  for (auto& [owner, ids] : by_owner) owners.push_back(owner);
-  for (auto& owner : owners) shuffle(by_owner[owner], rng);
-  shuffle(owners, rng);
-  // Round-robin over the consultants so that none is skipped while the sample allows.
-  for (std::size_t round = 0; res.tickets.size() < want; ++round)
-    for (const auto& owner : owners)
-      if (round < by_owner[owner].size() && res.tickets.size() < want)
-        res.tickets.push_back(by_owner[owner][round]);
-  if (o.dry_run || res.tickets.empty()) return res;
-  std::vector<FileChange> changes;
-  for (const auto& id : res.tickets) {
-    desk.refuse_if_hand_edited(ticket_path(id));
-    Ticket t = load_ticket(desk, id);
-    Json e = desk.new_event("callback-pick");
-    if (!o.period.empty()) e["period"] = o.period;
-    e["seed"] = std::to_string(res.seed);
-    Ticket next = with_event(desk, t, e);
-    changes.push_back({ticket_path(id), ticket_yaml(next)});
-  }
-  std::vector<std::string> also(res.tickets.begin() + 1, res.tickets.end());
-  desk.commit(changes, res.tickets.front(), "callback-pick",
-              fmt::format("{} ticket{} to call back{} (seed {})", res.tickets.size(),
-                          res.tickets.size() == 1 ? "" : "s",
-                          o.period.empty() ? "" : " for " + o.period, res.seed),
-              also);
-  return res;
+  return o.dry_run ? pick() : desk.write(pick);
 }
 
 CallbackRecord record_callback(Desk& desk, const std::string& ticket, bool reached,

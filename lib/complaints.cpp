@@ -31,6 +31,7 @@ std::string why_illegal(const Complaint& c, const Json& e) {
   std::string a = str(e, "action");
   if (a == "new") return c.status.empty() ? "" : "the complaint already exists";
   if (c.status.empty()) return "the complaint has no 'new' event";
+  if (a == "alias" || a == "conflict") return "";
   if (c.status == "closed") return fmt::format("cannot {} a closed complaint", a);
   auto from = [&](std::initializer_list<const char*> ok) {
     for (const char* s : ok)
@@ -95,12 +96,6 @@ void apply(Complaint& c, const Json& e) {
   }
 }
 
-std::string complaint_yaml(const Complaint& c) {
-  return emit_yaml(complaint_file_json(c),
-                   "sdesk complaint (客户投诉反馈表). The fields above `events` are derived from\n"
-                   "the events; append to events only through sdesk.");
-}
-
 std::vector<std::pair<std::string, std::string>> complaint_paths(const Desk& desk) {
   std::vector<std::pair<std::string, std::string>> out;  // (id, path)
   desk.walk("complaints", [&](const std::string& path, const git_oid&) {
@@ -127,6 +122,12 @@ Time add_duration(Time t, const Duration& d, const Settings& s) {
 
 }  // namespace
 
+std::string complaint_yaml(const Complaint& c) {
+  return emit_yaml(complaint_file_json(c),
+                   "sdesk complaint (客户投诉反馈表). The fields above `events` are derived from\n"
+                   "the events; append to events only through sdesk.");
+}
+
 std::string resolve_complaint_id(const Desk& desk, const std::string& prefix_in) {
   std::string prefix = upper(prefix_in);
   if (prefix.empty()) usage_error("a complaint ID is required");
@@ -144,8 +145,13 @@ Complaint fold_complaint(const std::string& id, std::vector<Json> events, Time n
   sort_events(events);
   Complaint c;
   c.id = id;
-  for (const auto& e : events)
-    if (why_illegal(c, e).empty()) apply(c, e);
+  for (const auto& e : events) {
+    std::string why = why_illegal(c, e);
+    if (why.empty())
+      apply(c, e);
+    else
+      c.illegal[str(e, "id")] = why;
+  }
   c.events = std::move(events);
   if (c.status != "closed" && !c.due.empty()) {
     static const Zone utc = date::locate_zone("UTC");
@@ -243,33 +249,34 @@ Complaint create_complaint(Desk& desk, const ComplaintIntake& in) {
   const Staff& op = desk.op();
   if (in.customer.empty()) refuse("missing required information: --customer");
   if (in.text.empty()) refuse("missing required information: --text");
-  auto lock = desk.lock();
-  Json e = desk.new_event("new", op.id);
-  e["customer"] = in.customer;
-  if (!in.contact.empty()) e["contact"] = in.contact;
-  std::string channel = in.channel.empty() ? desk.settings().complaint_channel : in.channel;
-  if (!channel.empty()) e["channel"] = channel;
-  if (!in.ticket.empty()) e["ticket"] = resolve_ticket_id(desk, in.ticket);
-  if (!in.against.empty()) e["against"] = desk.staff_member(in.against).id;
-  e["text"] = in.text;
-  Time due;
-  if (in.due.empty()) {
-    due = add_duration(desk.now(), desk.settings().complaint_due, desk.settings());
-  } else {
-    bool is_duration = !in.due.empty() && std::isdigit(static_cast<unsigned char>(in.due[0])) &&
-                       std::isalpha(static_cast<unsigned char>(in.due.back()));
-    due = is_duration ? add_duration(desk.now(), parse_duration(in.due, "--due"), desk.settings())
-                      : desk.parse(in.due, "--due");
-  }
-  e["due"] = desk.stamp(due);
-  TreePtr tree = desk.repo().head_tree();
-  std::string id;
-  do {
-    id = desk.ids().object_id("C", desk.now(), desk.zone());
-  } while (desk.repo().blob_at(tree.get(), complaint_path(id)));
-  Complaint c = fold_complaint(id, {e}, desk.now());
-  desk.commit({{complaint_path(id), complaint_yaml(c)}}, id, "new", in.customer + ": " + in.text);
-  return c;
+  return desk.write([&] {
+    Json e = desk.new_event("new", op.id);
+    e["customer"] = in.customer;
+    if (!in.contact.empty()) e["contact"] = in.contact;
+    std::string channel = in.channel.empty() ? desk.settings().complaint_channel : in.channel;
+    if (!channel.empty()) e["channel"] = channel;
+    if (!in.ticket.empty()) e["ticket"] = resolve_ticket_id(desk, in.ticket);
+    if (!in.against.empty()) e["against"] = desk.staff_member(in.against).id;
+    e["text"] = in.text;
+    Time due;
+    if (in.due.empty()) {
+      due = add_duration(desk.now(), desk.settings().complaint_due, desk.settings());
+    } else {
+      bool is_duration = !in.due.empty() && std::isdigit(static_cast<unsigned char>(in.due[0])) &&
+                         std::isalpha(static_cast<unsigned char>(in.due.back()));
+      due = is_duration ? add_duration(desk.now(), parse_duration(in.due, "--due"), desk.settings())
+                        : desk.parse(in.due, "--due");
+    }
+    e["due"] = desk.stamp(due);
+    TreePtr tree = desk.repo().head_tree();
+    std::string id;
+    do {
+      id = desk.ids().object_id("C", desk.now(), desk.zone());
+    } while (desk.repo().blob_at(tree.get(), complaint_path(id)));
+    Complaint c = fold_complaint(id, {e}, desk.now());
+    desk.commit({{complaint_path(id), complaint_yaml(c)}}, id, "new", in.customer + ": " + in.text);
+    return c;
+  });
 }
 
 Complaint act_on_complaint(Desk& desk, const std::string& prefix, Json fields) {
@@ -279,21 +286,22 @@ Complaint act_on_complaint(Desk& desk, const std::string& prefix, Json fields) {
     refuse("{} ({}) may not close a complaint: only the PM closes one", op.id, op.role);
   if (action != "close" && action != "escalate" && str(fields, "text").empty())
     refuse("missing required information: --text");
-  auto lock = desk.lock();
-  std::string id = resolve_complaint_id(desk, prefix);
-  std::string path = complaint_path(id);
-  desk.refuse_if_hand_edited(path);
-  Complaint c = load_complaint(desk, id);
-  Json e = desk.new_event(action, op.id);
-  for (auto it = fields.begin(); it != fields.end(); ++it)
-    if (it.key() != "action") e[it.key()] = it.value();
-  std::string why = why_illegal(c, e);
-  if (!why.empty()) refuse("{}: {}", id, why);
-  std::vector<Json> events = c.events;
-  events.push_back(e);
-  Complaint next = fold_complaint(id, std::move(events), desk.now());
-  desk.commit({{path, complaint_yaml(next)}}, id, action, str(e, "text"));
-  return next;
+  return desk.write([&] {
+    std::string id = resolve_complaint_id(desk, prefix);
+    std::string path = complaint_path(id);
+    desk.refuse_if_hand_edited(path);
+    Complaint c = load_complaint(desk, id);
+    Json e = desk.new_event(action, op.id);
+    for (auto it = fields.begin(); it != fields.end(); ++it)
+      if (it.key() != "action") e[it.key()] = it.value();
+    std::string why = why_illegal(c, e);
+    if (!why.empty()) refuse("{}: {}", id, why);
+    std::vector<Json> events = c.events;
+    desk.append_event(events, e);
+    Complaint next = fold_complaint(id, std::move(events), desk.now());
+    desk.commit({{path, complaint_yaml(next)}}, id, action, str(e, "text"));
+    return next;
+  });
 }
 
 int sweep_overdue(Desk& desk) {
@@ -307,30 +315,32 @@ int sweep_overdue(Desk& desk) {
   for (const auto& [sid, s] : desk.staff())
     if (!author && s.role == "pm" && s.active) author = &s;
   if (!author) refuse("no operator and no active PM to record the complaint escalation");
-  auto lock = desk.lock();
-  std::vector<FileChange> changes;
-  std::vector<std::string> ids;
-  for (const auto& stale : due) {
-    std::string path = complaint_path(stale.id);
-    auto f = desk.read(path);
-    if (!f || f->hand_edited) continue;  // a hand edit waits for `sdesk commit`
-    Complaint c = parse_complaint(f->text, path, desk.now());
-    if (!c.overdue || !c.escalated_at.empty()) continue;  // another sdesk got there first
-    Json e = desk.new_event("escalate", author->id);
-    e["to"] = "pm";
-    e["due"] = c.due;
-    std::vector<Json> events = c.events;
-    events.push_back(e);
-    changes.push_back({path, complaint_yaml(fold_complaint(c.id, std::move(events), desk.now()))});
-    ids.push_back(c.id);
-  }
-  if (ids.empty()) return 0;
-  std::vector<std::string> also(ids.begin() + 1, ids.end());
-  desk.commit_as(*author, changes, ids.front(), "escalate",
-                 fmt::format("overdue complaint{} to the PM{}", ids.size() == 1 ? "" : "s",
-                             ids.size() == 1 ? "" : fmt::format(" ({})", ids.size())),
-                 also);
-  return static_cast<int>(ids.size());
+  return desk.write([&] {
+    std::vector<FileChange> changes;
+    std::vector<std::string> ids;
+    for (const auto& stale : due) {
+      std::string path = complaint_path(stale.id);
+      auto f = desk.read(path);
+      if (!f || f->hand_edited) continue;  // a hand edit waits for `sdesk commit`
+      Complaint c = parse_complaint(f->text, path, desk.now());
+      if (!c.overdue || !c.escalated_at.empty()) continue;  // another sdesk got there first
+      Json e = desk.new_event("escalate", author->id);
+      e["to"] = "pm";
+      e["due"] = c.due;
+      std::vector<Json> events = c.events;
+      desk.append_event(events, e);
+      changes.push_back(
+          {path, complaint_yaml(fold_complaint(c.id, std::move(events), desk.now()))});
+      ids.push_back(c.id);
+    }
+    if (ids.empty()) return 0;
+    std::vector<std::string> also(ids.begin() + 1, ids.end());
+    desk.commit_as(*author, changes, ids.front(), "escalate",
+                   fmt::format("overdue complaint{} to the PM{}", ids.size() == 1 ? "" : "s",
+                               ids.size() == 1 ? "" : fmt::format(" ({})", ids.size())),
+                   also);
+    return static_cast<int>(ids.size());
+  });
 }
 
 std::string complaint_form_md(const Complaint& c, const Desk& desk) {

@@ -1,6 +1,7 @@
 // Complaints (客户投诉反馈表): complaints/<YYYY>/<ID>.yaml, a state block folded from an
 // append-only event list; states received → investigating → measures → replied → closed.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@ struct Complaint {
   std::string closed_at;               // when the PM closed it
   std::string escalated_at;            // when it was escalated to the PM (overdue), if ever
   std::vector<Json> events;            // all events, in (at, id) order
+  std::map<std::string, std::string> illegal;  // event id -> why it no longer applies
 };
 
 // What an operator records for a new complaint.
@@ -53,6 +55,8 @@ Complaint fold_complaint(const std::string& id, std::vector<Json> events, Time n
 Complaint parse_complaint(const std::string& text, const std::string& file, Time now);
 // The complaint's file content (state block and events).
 Json complaint_file_json(const Complaint& c);
+// The complaint's YAML file text.
+std::string complaint_yaml(const Complaint& c);
 // The contract's complaint JSON (exactly the contract fields).
 Json complaint_json(const Complaint& c);
 // Every complaint on the desk, in ID order.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "lib/crash.hpp"
 #include "lib/error.hpp"
 #include "lib/merge.hpp"
 #include "lib/text.hpp"
@@ -18,40 +20,40 @@ namespace sdesk {
 
 namespace fs = std::filesystem;
 
-DeskLock::DeskLock(fs::path file) : file_(std::move(file)) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  while (true) {
-    int fd = ::open(file_.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
-    if (fd >= 0) {
-      std::string pid = std::to_string(::getpid()) + "\n";
-      ssize_t ignored = ::write(fd, pid.data(), pid.size());
-      (void)ignored;
-      ::close(fd);
-      return;
+LockFile::LockFile(const fs::path& file, std::chrono::milliseconds wait) {
+  fs::create_directories(file.parent_path());
+  fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) internal_error("cannot open {}: {}", file.string(), strerror(errno));
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      int e = errno;
+      ::close(fd_);
+      internal_error("cannot lock {}: {}", file.string(), strerror(e));
     }
-    if (errno != EEXIST) internal_error("cannot create {}: {}", file_.string(), strerror(errno));
-    long owner = 0;
-    {
-      std::ifstream in(file_);
-      in >> owner;
+    if (std::chrono::steady_clock::now() > deadline) {
+      char buf[32] = {0};
+      ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+      long owner = n > 0 ? std::atol(buf) : 0;
+      ::close(fd_);
+      throw Error(Exit::conflict,
+                  owner > 0 ? fmt::format("another sdesk (pid {}) holds the desk lock {}", owner,
+                                          file.string())
+                            : fmt::format("another sdesk holds the desk lock {}", file.string()),
+                  "wait for it to finish; nothing was written");
     }
-    if (owner > 0 && ::kill(static_cast<pid_t>(owner), 0) != 0 && errno == ESRCH) {
-      std::error_code ec;
-      fs::remove(file_, ec);  // stale: its owner is gone
-      continue;
-    }
-    if (std::chrono::steady_clock::now() > deadline)
-      throw Error(
-          Exit::conflict,
-          fmt::format("another sdesk (pid {}) holds the desk lock {}", owner, file_.string()),
-          "wait for it to finish; nothing was written");
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd_, 0) == 0) {
+    ssize_t ignored = ::pwrite(fd_, pid.data(), pid.size(), 0);
+    (void)ignored;
+  }
+  crash_point("locked");
 }
 
-DeskLock::~DeskLock() {
-  std::error_code ec;
-  fs::remove(file_, ec);
+LockFile::~LockFile() {
+  if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the flock
 }
 
 Desk Desk::open(const DeskOptions& opts) {
@@ -73,6 +75,10 @@ Desk Desk::open(const DeskOptions& opts) {
   d.as_ = opts.as;
   if (d.as_.empty())
     if (const char* env = std::getenv("SDESK_USER"); env && *env) d.as_ = env;
+  d.notice_ = opts.notice;
+  // What an interrupted command left is repaired before anything is read (a live writer's
+  // journal is left to it: the lock is taken first).
+  if (d.repo_->left_behind()) d.lock();
   d.load();
   return d;
 }
@@ -192,8 +198,74 @@ Json Desk::new_event(const std::string& action, const std::string& by) {
   return e;
 }
 
+void Desk::append_event(std::vector<Json>& events, Json e) const {
+  std::string last;
+  Time last_t{};
+  Time at = parse(e.value("at", ""), "at");
+  for (const auto& x : events) {
+    if (!x.contains("at") || !x["at"].is_string()) continue;
+    Time t = parse(x["at"].get<std::string>(), "at");
+    if (last.empty() || t > last_t) last = x["at"].get<std::string>(), last_t = t;
+  }
+  if (!last.empty() && at < last_t) {
+    auto behind = std::chrono::duration_cast<std::chrono::minutes>(last_t - at).count();
+    if (behind > wall_minutes(settings_.skew_window))
+      throw Error(Exit::refused,
+                  fmt::format("the time {} is before the object's last event at {} (by more "
+                              "than the desk's skew window of {})",
+                              e.value("at", ""), last, format_duration(settings_.skew_window)),
+                  "check the clock (or SDESK_NOW); a late entry is recorded with the time it is "
+                  "made");
+    e["clock"] = e["at"];
+    e["at"] = last;
+  }
+  events.push_back(std::move(e));
+}
+
 std::unique_ptr<DeskLock> Desk::lock() {
-  return std::make_unique<DeskLock>(repo_->gitdir() / "sdesk.lock");
+  if (auto held = held_.lock()) return std::make_unique<DeskLock>(held);
+  auto file = std::make_shared<LockFile>(repo_->gitdir() / "sdesk.lock", std::chrono::seconds(3));
+  held_ = file;
+  auto hold = std::make_unique<DeskLock>(file);
+  std::vector<std::string> notes;
+  for (const auto& f : repo_->clear_stale_locks())
+    notes.push_back(fmt::format("removed the stale lock {} (no process holds it)", f));
+  for (auto& n : repo_->recover_journal()) notes.push_back(std::move(n));
+  for (const auto& n : notes) {
+    if (notice_) notice_(n);
+    repairs_.push_back(n);
+  }
+  return hold;
+}
+
+namespace {
+// The folders (and top-level files) whose files only sdesk writes.
+const std::vector<std::string> kDeskFolders{"desk.yaml", "staff",      "vendors",       "tickets",
+                                            "kb",        "complaints", "surveys",       "duty",
+                                            "handovers", "schemas",    ".gitattributes"};
+}  // namespace
+
+std::vector<std::string> Desk::repair(bool full) {
+  auto hold = lock();
+  std::vector<std::string> notes = repairs_;
+  if (!full) return notes;
+  for (const auto& p : repo_->catch_up_worktree(kDeskFolders))
+    notes.push_back(fmt::format("brought {} up to HEAD (left behind by an interrupted write)", p));
+  std::error_code ec;
+  for (const auto& dir : kDeskFolders) {
+    fs::path root = repo_->workdir() / dir;
+    if (!fs::is_directory(root, ec)) continue;
+    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (name.size() > 10 && name.compare(name.size() - 10, 10, ".sdesk-tmp") == 0) {
+        std::string rel = fs::relative(it->path(), repo_->workdir(), ec).string();
+        if (fs::remove(it->path(), ec))
+          notes.push_back(fmt::format("removed the temporary file {}", rel));
+      }
+    }
+  }
+  return notes;
 }
 
 std::optional<DeskFile> Desk::read(const std::string& path) const {
@@ -269,8 +341,10 @@ git_oid Desk::commit_as(const Staff& author, const std::vector<FileChange>& chan
                         const std::string& summary, const std::vector<std::string>& also) {
   auto info = date::make_zoned(settings_.zone, now_).get_info();
   Author a{author.name, author.email.empty() ? author.id + "@sdesk" : author.email, now_,
-           static_cast<int>(info.offset.count() / 60)};
-  return repo_->commit(changes, a, commit_message(object, action, summary, also));
+           static_cast<int>(info.offset.count() / 60), system_now()};
+  git_oid id = repo_->commit(changes, a, commit_message(object, action, summary, also));
+  repo_->pack_when_due();
+  return id;
 }
 
 std::string one_line(const std::string& text, size_t n) {

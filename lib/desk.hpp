@@ -1,6 +1,7 @@
 // The open desk: repository, settings, staff, operator, clock, lock, and the one way to
 // write (one command = one commit with the contract's message and trailers).
 #pragma once
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -22,6 +23,7 @@ namespace sdesk {
 struct DeskOptions {
   std::string dir;  // -C DIR, else SDESK_DIR, else the current directory
   std::string as;   // --as STAFF, else SDESK_USER, else by git user.email
+  std::function<void(const std::string&)> notice;  // told each repair as it is made
 };
 
 // A desk file as read: HEAD's bytes, or the work tree's when a person edited it by hand.
@@ -31,17 +33,29 @@ struct DeskFile {
   bool hand_edited = false;  // the work tree differs from HEAD
 };
 
-// Held while a command reads, changes and commits: .git/sdesk.lock with the owner's pid.
-class DeskLock {
+// The kernel lock on .git/sdesk.lock (flock): one holder at a time, released by the kernel
+// when its process ends however it ends, so it can be neither taken twice nor outlive its
+// owner. The file itself stays; its content (the holder's pid) is only for messages.
+class LockFile {
  public:
-  // Takes the lock, waiting briefly; exit 5 when another live sdesk holds it.
-  explicit DeskLock(std::filesystem::path file);
-  ~DeskLock();
-  DeskLock(const DeskLock&) = delete;
-  DeskLock& operator=(const DeskLock&) = delete;
+  // Takes the lock, waiting up to `wait`; exit 5 when another process holds it that long.
+  LockFile(const std::filesystem::path& file, std::chrono::milliseconds wait);
+  ~LockFile();
+  LockFile(const LockFile&) = delete;
+  LockFile& operator=(const LockFile&) = delete;
 
  private:
-  std::filesystem::path file_;
+  int fd_ = -1;
+};
+
+// A hold on the desk lock; nested holds in one process share one LockFile.
+class DeskLock {
+ public:
+  // Holds the lock for as long as this lives.
+  explicit DeskLock(std::shared_ptr<LockFile> file) : file_(std::move(file)) {}
+
+ private:
+  std::shared_ptr<LockFile> file_;
 };
 
 // An open desk and the operator acting on it.
@@ -82,8 +96,34 @@ class Desk {
   IdClock& ids() { return ids_; }
   // A new event {id, at, by, action} made now by `by` (the operator when empty).
   Json new_event(const std::string& action, const std::string& by = {});
-  // Takes the desk lock for a read-change-commit.
+  // Appends event e to an object's events in causal order: an event whose `at` (the
+  // operator's clock) is earlier than the object's last event is a clock behind the clone it
+  // learned the object from. Within the desk's skew_window it is recorded at the last event's
+  // time, with its own clock kept as `clock`; beyond it, refused (exit 4) naming both times.
+  void append_event(std::vector<Json>& events, Json e) const;
+  // Takes the desk lock for a read-change-commit, then repairs what an interrupted command
+  // left (see repair); nested calls in one process share the first hold.
   std::unique_ptr<DeskLock> lock();
+  // Runs body (which reads, decides and commits once) under the desk lock; when a git command
+  // moved the branch meanwhile, runs it again from the new HEAD, so rules are checked again
+  // and nothing is built on an older HEAD's content.
+  template <typename F>
+  auto write(F&& body) -> decltype(body()) {
+    auto hold = lock();
+    for (int attempt = 1;; ++attempt) {
+      try {
+        return body();
+      } catch (const LostRace&) {
+        if (attempt >= 10) throw;
+      }
+    }
+  }
+  // Repairs what a killed sdesk or git left (stale git locks, an interrupted change in the
+  // journal; with `full`, any sdesk file whose work tree or index is behind HEAD), under the
+  // desk lock; returns what it did, one line each.
+  std::vector<std::string> repair(bool full = false);
+  // Where repair notes go as they happen (the CLI prints them on stderr).
+  void on_notice(std::function<void(const std::string&)> f) { notice_ = std::move(f); }
   // Whether an operator was named (--as or SDESK_USER) rather than found by git's user.email.
   bool operator_named() const { return !as_.empty(); }
 
@@ -122,6 +162,9 @@ class Desk {
   // Reads staff/<id>.yaml into staff_ if it exists; the entry, or null.
   const Staff* read_staff(const std::string& id) const;
   std::string as_;
+  std::weak_ptr<LockFile> held_;
+  std::vector<std::string> repairs_;  // what taking the lock repaired
+  std::function<void(const std::string&)> notice_;
   Time now_;
   IdClock ids_{""};
 };

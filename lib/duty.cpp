@@ -141,24 +141,25 @@ DutyEntry set_duty(Desk& desk, const std::string& day, const std::vector<std::st
   if (staff.empty()) usage_error("STAFF: name at least one staff member");
   for (const auto& s : staff)
     if (!desk.staff_member(s).active) refuse("staff member '{}' is not active", s);
-  auto lock = desk.lock();
-  std::string ym = day.substr(0, 7);
-  std::string path = duty_path(ym);
-  desk.refuse_if_hand_edited(path);
-  std::vector<DutyEntry> entries = duty_month(desk, ym);
-  DutyEntry e{day, shift, staff, op.id, desk.stamp(desk.now())};
-  auto same = [&](const DutyEntry& x) { return x.date == day && x.shift.name == shift.name; };
-  entries.erase(std::remove_if(entries.begin(), entries.end(), same), entries.end());
-  entries.push_back(e);
-  std::stable_sort(entries.begin(), entries.end(), [](const DutyEntry& a, const DutyEntry& b) {
-    return a.date != b.date ? a.date < b.date : a.shift.from < b.shift.from;
+  return desk.write([&] {
+    std::string ym = day.substr(0, 7);
+    std::string path = duty_path(ym);
+    desk.refuse_if_hand_edited(path);
+    std::vector<DutyEntry> entries = duty_month(desk, ym);
+    DutyEntry e{day, shift, staff, op.id, desk.stamp(desk.now())};
+    auto same = [&](const DutyEntry& x) { return x.date == day && x.shift.name == shift.name; };
+    entries.erase(std::remove_if(entries.begin(), entries.end(), same), entries.end());
+    entries.push_back(e);
+    std::stable_sort(entries.begin(), entries.end(), [](const DutyEntry& a, const DutyEntry& b) {
+      return a.date != b.date ? a.date < b.date : a.shift.from < b.shift.from;
+    });
+    std::string who;
+    for (const auto& s : staff) who += (who.empty() ? "" : ", ") + s;
+    desk.commit({{path, emit_yaml(roster_json(ym, entries),
+                                  "sdesk duty roster (值班表); `sdesk duty set` edits it")}},
+                "duty-" + ym, "duty-set", fmt::format("{} {} {}", day, shift.name, who));
+    return e;
   });
-  std::string who;
-  for (const auto& s : staff) who += (who.empty() ? "" : ", ") + s;
-  desk.commit({{path, emit_yaml(roster_json(ym, entries),
-                                "sdesk duty roster (值班表); `sdesk duty set` edits it")}},
-              "duty-" + ym, "duty-set", fmt::format("{} {} {}", day, shift.name, who));
-  return e;
 }
 
 std::vector<DutyEntry> on_duty(const Desk& desk, Time at) {
@@ -237,22 +238,24 @@ Handover gather_handover(const Desk& desk, const std::string& to, const std::str
 
 Handover record_handover(Desk& desk, const std::string& to, const std::string& note) {
   Handover h = gather_handover(desk, to, note);
-  auto lock = desk.lock();
-  Time now = desk.now();
-  h.id = desk.ids().object_id("H", now, desk.zone());
-  h.doc["id"] = h.id;
-  auto local = date::make_zoned(desk.zone(), now).get_local_time();
-  std::string day = format_day(date::floor<date::days>(local));
-  std::string stamp = date::format("%Y%m%dT%H%M%S", date::floor<std::chrono::seconds>(local));
-  std::string dir = "handovers/" + day.substr(0, 4) + "/" + day.substr(5, 2) + "/";
-  h.path = dir + stamp + ".yaml";
-  for (int n = 2; desk.read(h.path); ++n) h.path = dir + stamp + "-" + std::to_string(n) + ".yaml";
-  int open = 0;
-  for (const auto& tier : h.doc["open"]) open += static_cast<int>(tier.size());
-  desk.commit({{h.path, emit_yaml(h.doc, "sdesk shift handover (交接班记录)")}}, h.id, "handover",
-              fmt::format("{} → {}, {} open, {} breached", h.doc["from"].get<std::string>(), to,
-                          open, h.doc["breached"].size()));
-  return h;
+  return desk.write([&] {
+    Time now = desk.now();
+    h.id = desk.ids().object_id("H", now, desk.zone());
+    h.doc["id"] = h.id;
+    auto local = date::make_zoned(desk.zone(), now).get_local_time();
+    std::string day = format_day(date::floor<date::days>(local));
+    std::string stamp = date::format("%Y%m%dT%H%M%S", date::floor<std::chrono::seconds>(local));
+    std::string dir = "handovers/" + day.substr(0, 4) + "/" + day.substr(5, 2) + "/";
+    h.path = dir + stamp + ".yaml";
+    for (int n = 2; desk.read(h.path); ++n)
+      h.path = dir + stamp + "-" + std::to_string(n) + ".yaml";
+    int open = 0;
+    for (const auto& tier : h.doc["open"]) open += static_cast<int>(tier.size());
+    desk.commit({{h.path, emit_yaml(h.doc, "sdesk shift handover (交接班记录)")}}, h.id, "handover",
+                fmt::format("{} → {}, {} open, {} breached", h.doc["from"].get<std::string>(), to,
+                            open, h.doc["breached"].size()));
+    return h;
+  });
 }
 
 std::string handover_md(const Json& doc) {

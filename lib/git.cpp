@@ -1,10 +1,18 @@
 #include "lib/git.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <mutex>
 #include <thread>
 
+#include "lib/crash.hpp"
 #include "lib/error.hpp"
 
 namespace sdesk {
@@ -202,16 +210,21 @@ void write_file_atomic(const fs::path& path, const std::string& bytes) {
 }
 }  // namespace
 
-std::optional<git_oid> Repo::commit_tree(const git_oid& tree_id,
-                                         const std::vector<git_oid>& parent_ids, const Author& a,
-                                         const std::string& message,
-                                         const std::optional<git_oid>& expected) {
+git_oid Repo::write_commit(const git_oid& tree_id, const std::vector<git_oid>& parent_ids,
+                           const Author& a, const std::string& message) {
   git_repository* r = repo_.get();
   git_signature* s = nullptr;
   git_check(git_signature_new(&s, a.name.c_str(), a.email.c_str(),
                               a.when.time_since_epoch().count(), a.offset_minutes),
             "make signature");
-  SigPtr sig(s);
+  SigPtr author(s);
+  // The committer time is the system clock, so that git itself tells an entry made with a
+  // back-dated SDESK_NOW (author time) from when it was really recorded.
+  Time recorded = a.recorded == Time{} ? a.when : a.recorded;
+  git_check(git_signature_new(&s, a.name.c_str(), a.email.c_str(),
+                              recorded.time_since_epoch().count(), a.offset_minutes),
+            "make signature");
+  SigPtr committer(s);
   git_tree* t = nullptr;
   git_check(git_tree_lookup(&t, r, &tree_id), "read new tree");
   TreePtr tree(t);
@@ -224,31 +237,93 @@ std::optional<git_oid> Repo::commit_tree(const git_oid& tree_id,
     raw.push_back(c);
   }
   git_oid id;
-  git_check(git_commit_create(&id, r, nullptr, sig.get(), sig.get(), nullptr, message.c_str(),
-                              tree.get(), raw.size(), raw.data()),
+  git_check(git_commit_create(&id, r, nullptr, author.get(), committer.get(), nullptr,
+                              message.c_str(), tree.get(), raw.size(), raw.data()),
             "write commit");
+  return id;
+}
+
+bool Repo::move_branch(const git_oid& to, const std::optional<git_oid>& expected, const char* why) {
   std::string branch = head_branch();
   git_reference* ref = nullptr;
-  int rc = expected
-               ? git_reference_create_matching(&ref, r, branch.c_str(), &id, 1, &*expected, "sdesk")
-               : git_reference_create(&ref, r, branch.c_str(), &id, 0, "sdesk");
+  int rc = expected ? git_reference_create_matching(&ref, repo_.get(), branch.c_str(), &to, 1,
+                                                    &*expected, why)
+                    : git_reference_create(&ref, repo_.get(), branch.c_str(), &to, 0, why);
   RefPtr rp(ref);
-  if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED) return std::nullopt;
+  if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED) return false;
   git_check(rc, "move branch");
+  return true;
+}
+
+std::optional<git_oid> Repo::commit_tree(const git_oid& tree_id,
+                                         const std::vector<git_oid>& parent_ids, const Author& a,
+                                         const std::string& message,
+                                         const std::optional<git_oid>& expected) {
+  git_oid id = write_commit(tree_id, parent_ids, a, message);
+  if (!move_branch(id, expected)) return std::nullopt;
   return id;
+}
+
+namespace {
+fs::path journal_file(const Repo& repo) {
+  return repo.gitdir() / "sdesk" / "journal";
+}
+
+void write_journal(const Repo& repo, const Journal& j) {
+  std::string text = "from " + (j.from ? oid_hex(*j.from) : std::string("-")) + "\n";
+  text += "to " + oid_hex(j.to) + "\n";
+  for (const auto& p : j.paths) text += "path " + p + "\n";
+  fs::create_directories(journal_file(repo).parent_path());
+  write_file_atomic(journal_file(repo), text);
+}
+
+std::optional<Journal> read_journal(const Repo& repo) {
+  std::ifstream in(journal_file(repo));
+  if (!in) return std::nullopt;
+  Journal j;
+  std::string line;
+  bool have_to = false;
+  while (std::getline(in, line)) {
+    auto sp = line.find(' ');
+    if (sp == std::string::npos) continue;
+    std::string key = line.substr(0, sp), value = line.substr(sp + 1);
+    git_oid id;
+    if (key == "from" && value != "-" && git_oid_fromstr(&id, value.c_str()) == 0) j.from = id;
+    if (key == "to" && git_oid_fromstr(&id, value.c_str()) == 0) j.to = id, have_to = true;
+    if (key == "path" && !value.empty()) j.paths.push_back(value);
+  }
+  if (!have_to) return Journal{};  // torn before it named its commit: nothing moved
+  return j;
+}
+}  // namespace
+
+void Repo::advance(const std::optional<git_oid>& from, const git_oid& to,
+                   const std::vector<std::string>& paths) {
+  if (!bare()) write_journal(*this, Journal{from, to, paths});
+  crash_point("journal");
+  if (!move_branch(to, from)) {
+    std::error_code ec;
+    fs::remove(journal_file(*this), ec);
+    throw LostRace();
+  }
+  crash_point("ref");
+  if (bare()) return;
+  checkout_paths(paths);
+  std::error_code ec;
+  fs::remove(journal_file(*this), ec);
+  crash_point("done");
 }
 
 git_oid Repo::commit(const std::vector<FileChange>& changes, const Author& author,
                      const std::string& message) {
   git_repository* r = repo_.get();
-  // The index is brought along after the branch moves: refuse up front when a git process
-  // holds it, rather than leave a commit whose index could not follow.
-  // Waits up to 3 s, like the desk lock.
+  // The index follows the branch: refuse up front while a live git process holds it (stale
+  // locks were cleared when the desk lock was taken), waiting up to 3 s like the desk lock.
   std::error_code ec;
   for (int i = 0; !bare() && fs::exists(gitdir() / "index.lock", ec); ++i) {
     if (i == 30)
       throw Error(Exit::conflict, "another git process holds the index (.git/index.lock exists)",
-                  "wait for it to finish; if none is running, remove .git/index.lock");
+                  "wait for it to finish; nothing was written");
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   std::vector<git_oid> blobs(changes.size());
@@ -258,32 +333,26 @@ git_oid Repo::commit(const std::vector<FileChange>& changes, const Author& autho
                                             changes[i].content->size()),
                 "write blob");
   }
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    auto expected = head();
-    TreePtr base = expected ? tree_of(*expected) : empty_tree(r);
-    std::vector<git_tree_update> updates(changes.size());
-    for (size_t i = 0; i < changes.size(); ++i) {
-      updates[i].action = changes[i].content ? GIT_TREE_UPDATE_UPSERT : GIT_TREE_UPDATE_REMOVE;
-      updates[i].id = blobs[i];
-      updates[i].filemode = GIT_FILEMODE_BLOB;
-      updates[i].path = changes[i].path.c_str();
-    }
-    git_oid tree_id;
-    git_check(git_tree_create_updated(&tree_id, r, base.get(), updates.size(), updates.data()),
-              "build tree");
-    std::vector<git_oid> parents;
-    if (expected) parents.push_back(*expected);
-    auto id = commit_tree(tree_id, parents, author, message, expected);
-    if (!id) continue;
-    if (!bare()) {
-      std::vector<std::string> paths;
-      for (const auto& c : changes) paths.push_back(c.path);
-      checkout_paths(paths);
-    }
-    return *id;
+  auto expected = head();
+  TreePtr base = expected ? tree_of(*expected) : empty_tree(r);
+  std::vector<git_tree_update> updates(changes.size());
+  for (size_t i = 0; i < changes.size(); ++i) {
+    updates[i].action = changes[i].content ? GIT_TREE_UPDATE_UPSERT : GIT_TREE_UPDATE_REMOVE;
+    updates[i].id = blobs[i];
+    updates[i].filemode = GIT_FILEMODE_BLOB;
+    updates[i].path = changes[i].path.c_str();
   }
-  throw Error(Exit::conflict, "the branch kept moving while sdesk committed; nothing was lost",
-              "run the command again");
+  git_oid tree_id;
+  git_check(git_tree_create_updated(&tree_id, r, base.get(), updates.size(), updates.data()),
+            "build tree");
+  std::vector<git_oid> parents;
+  if (expected) parents.push_back(*expected);
+  git_oid id = write_commit(tree_id, parents, author, message);
+  crash_point("objects");
+  std::vector<std::string> paths;
+  for (const auto& c : changes) paths.push_back(c.path);
+  advance(expected, id, paths);
+  return id;
 }
 
 void Repo::checkout_paths(const std::vector<std::string>& paths) {
@@ -308,6 +377,7 @@ void Repo::checkout_paths(const std::vector<std::string>& paths) {
       if (rc != GIT_ENOTFOUND) git_check(rc, "update index");
     }
   }
+  crash_point("worktree");
   // A git process may hold .git/index.lock for a moment (a prompt's `git status`): the commit
   // already stands, so wait for the index rather than leave it behind HEAD.
   int rc = git_index_write(idx);
@@ -316,6 +386,188 @@ void Repo::checkout_paths(const std::vector<std::string>& paths) {
     rc = git_index_write(idx);
   }
   git_check(rc, "write index");
+  crash_point("index");
+}
+
+namespace {
+// Whether any process has the file open (read from /proc; processes we may not read count as
+// not holding it).
+bool held_open(const fs::path& file) {
+  std::error_code ec;
+  fs::path want = fs::weakly_canonical(file, ec);
+  DIR* proc = ::opendir("/proc");
+  if (!proc) return false;
+  bool held = false;
+  while (dirent* d = ::readdir(proc)) {
+    if (held) break;
+    if (d->d_name[0] < '0' || d->d_name[0] > '9') continue;
+    std::string fds = std::string("/proc/") + d->d_name + "/fd";
+    DIR* fd = ::opendir(fds.c_str());
+    if (!fd) continue;
+    while (dirent* f = ::readdir(fd)) {
+      if (f->d_name[0] == '.') continue;
+      char buf[4096];
+      std::string link = fds + "/" + f->d_name;
+      ssize_t n = ::readlink(link.c_str(), buf, sizeof buf - 1);
+      if (n > 0 && std::string(buf, static_cast<size_t>(n)) == want.string()) {
+        held = true;
+        break;
+      }
+    }
+    ::closedir(fd);
+  }
+  ::closedir(proc);
+  return held;
+}
+}  // namespace
+
+bool Repo::pack_when_due() const {
+  // git's estimate: the loose objects in objects/17, times 256, against gc.auto (6700).
+  int limit = 6700;
+  if (auto v = config("gc.auto")) limit = std::atoi(v->c_str());
+  if (limit <= 0) return false;
+  int n = 0;
+  if (DIR* d = ::opendir((gitdir() / "objects" / "17").c_str())) {
+    while (dirent* e = ::readdir(d)) n += e->d_name[0] != '.';
+    ::closedir(d);
+  }
+  if (n * 256 <= limit) return false;
+  std::string dir = gitdir().string();
+  const char* argv[] = {"git", "--git-dir", dir.c_str(), "gc", "--auto", "--quiet", nullptr};
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, "git", &fa, nullptr, const_cast<char* const*>(argv), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return false;
+  int status = 0;
+  ::waitpid(pid, &status, 0);  // git detaches the pack itself (gc.autoDetach)
+  return true;
+}
+
+bool Repo::left_behind() const {
+  std::error_code ec;
+  fs::path g = gitdir();
+  for (const char* f : {"sdesk/journal", "index.lock", "HEAD.lock", "packed-refs.lock"})
+    if (fs::exists(g / f, ec)) return true;
+  std::string branch = head_branch();
+  return branch.rfind("refs/", 0) == 0 && fs::exists(g / (branch + ".lock"), ec);
+}
+
+std::vector<std::string> Repo::clear_stale_locks() {
+  std::vector<std::string> removed;
+  std::vector<std::string> names{"index.lock", "HEAD.lock", "packed-refs.lock", "config.lock"};
+  std::string branch = head_branch();
+  if (branch.rfind("refs/", 0) == 0) names.push_back(branch + ".lock");
+  auto now = fs::file_time_type::clock::now();
+  for (const auto& name : names) {
+    fs::path f = gitdir() / name;
+    std::error_code ec;
+    auto when = fs::last_write_time(f, ec);
+    if (ec) continue;  // no such lock
+    if (now - when < std::chrono::seconds(2) || held_open(f)) continue;
+    if (fs::remove(f, ec)) removed.push_back(".git/" + name);
+  }
+  return removed;
+}
+
+std::vector<std::string> Repo::recover_journal() {
+  auto j = read_journal(*this);
+  if (!j) return {};
+  std::vector<std::string> notes;
+  auto h = head();
+  TreePtr tree = head_tree();
+  TreePtr from = j->from ? tree_of(*j->from) : nullptr;
+  TreePtr to;
+  git_commit* c = nullptr;
+  if (!oid_eq(j->to, git_oid{}) && git_commit_lookup(&c, repo_.get(), &j->to) == 0) {
+    CommitPtr cp(c);
+    to = tree_of(j->to);
+  }
+  std::vector<std::string> behind;
+  for (const auto& p : j->paths) {
+    // The file is sdesk's when it is absent or holds the version before, after or at HEAD:
+    // anything else is a person's edit, kept as it is.
+    auto work = hash_workfile(p);
+    bool ours = !work;
+    for (git_tree* t : {tree.get(), from.get(), to.get()}) {
+      auto b = t ? blob_at(t, p) : std::nullopt;
+      ours = ours || (b && oid_eq(*b, *work));
+    }
+    std::error_code ec;
+    fs::path tmp = workdir() / p;
+    tmp += ".sdesk-tmp";
+    fs::remove(tmp, ec);
+    if (ours)
+      behind.push_back(p);
+    else
+      notes.push_back(fmt::format("kept the hand edit of {}", p));
+  }
+  if (!behind.empty() && tree) checkout_paths(behind);
+  bool moved = h && oid_eq(*h, j->to);
+  notes.insert(notes.begin(),
+               moved ? fmt::format("finished an interrupted change (commit {}): {} file(s) "
+                                   "brought up to HEAD",
+                                   oid_hex(j->to).substr(0, 10), behind.size())
+                     : fmt::format("undid an interrupted change that never moved the branch "
+                                   "({} file(s) checked)",
+                                   behind.size()));
+  std::error_code ec;
+  fs::remove(journal_file(*this), ec);
+  return notes;
+}
+
+std::vector<std::string> Repo::catch_up_worktree(const std::vector<std::string>& dirs) {
+  std::vector<std::string> fixed;
+  auto h = head();
+  if (!h || bare()) return fixed;
+  git_status_options o = GIT_STATUS_OPTIONS_INIT;
+  o.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  o.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  git_status_list* raw = nullptr;
+  git_check(git_status_list_new(&raw, repo_.get(), &o), "status");
+  GitPtr<git_status_list, git_status_list_free> list(raw);
+  TreePtr tree = head_tree();
+  // The versions of each path in the last commits: a file that holds one of them and that the
+  // index agrees with was left behind by an interrupted write, not edited by a person.
+  std::vector<std::string> candidates;
+  size_t n = git_status_list_entrycount(raw);
+  for (size_t i = 0; i < n; ++i) {
+    const git_status_entry* e = git_status_byindex(raw, i);
+    const git_diff_delta* d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
+    if (!d) continue;
+    std::string p = d->new_file.path ? d->new_file.path : d->old_file.path;
+    bool in_dirs = false;
+    for (const auto& dir : dirs) in_dirs = in_dirs || p == dir || p.rfind(dir + "/", 0) == 0;
+    if (in_dirs) candidates.push_back(p);
+  }
+  if (candidates.empty()) return fixed;
+  std::vector<git_oid> recent;
+  {
+    git_revwalk* w = nullptr;
+    git_check(git_revwalk_new(&w, repo_.get()), "walk history");
+    WalkPtr walk(w);
+    git_revwalk_push(w, &*h);
+    git_oid c;
+    for (int k = 0; k < 50 && git_revwalk_next(&c, w) == 0; ++k) recent.push_back(c);
+  }
+  for (const auto& p : candidates) {
+    auto work = hash_workfile(p);
+    auto head_blob = blob_at(tree.get(), p);
+    bool older = false;
+    for (size_t k = 1; k < recent.size() && !older; ++k) {
+      TreePtr t = tree_of(recent[k]);
+      auto b = blob_at(t.get(), p);
+      older = work ? (b && oid_eq(*b, *work)) : !b;
+    }
+    bool index_only = work && head_blob && oid_eq(*work, *head_blob);
+    if (older || index_only) fixed.push_back(p);
+  }
+  if (!fixed.empty()) checkout_paths(fixed);
+  return fixed;
 }
 
 std::optional<git_oid> Repo::hash_workfile(const std::string& path) const {

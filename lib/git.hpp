@@ -10,9 +10,19 @@
 #include <string>
 #include <vector>
 
+#include "lib/error.hpp"
 #include "lib/time.hpp"
 
 namespace sdesk {
+
+// The branch moved between reading HEAD and moving it (a git command ran meanwhile): nothing
+// was written, and the whole change is made again from the new HEAD (see Desk::write).
+struct LostRace : Error {
+  // Makes the error (exit 5 when no retry is left).
+  LostRace()
+      : Error(Exit::conflict, "the branch moved while sdesk was writing; nothing was written",
+              "run the command again") {}
+};
 
 // A unique_ptr that frees a libgit2 object with its matching git_*_free.
 template <typename T, void (*Free)(T*)>
@@ -49,8 +59,17 @@ struct FileChange {
 struct Author {
   std::string name;    // the operator's name
   std::string email;   // the operator's email
-  Time when;           // the commit time (SDESK_NOW when set)
+  Time when;           // the author time (SDESK_NOW when set)
   int offset_minutes;  // the desk zone's UTC offset at `when`
+  Time recorded = {};  // the committer time: the system clock (unset: `when`)
+};
+
+// A change in flight, written under .git/sdesk/ before the branch moves and removed once the
+// work tree and index follow, so that the next command can finish or undo an interrupted one.
+struct Journal {
+  std::optional<git_oid> from;     // the branch before (nullopt: unborn)
+  git_oid to{};                    // the branch after
+  std::vector<std::string> paths;  // the files the change touches
 };
 
 // An open git repository with a working tree.
@@ -88,8 +107,8 @@ class Repo {
   void walk(git_tree* tree, const std::string& dir,
             const std::function<void(const std::string&, const git_oid&)>& f) const;
   // Writes one commit on HEAD's branch with these changes and moves the branch by
-  // compare-and-swap (retrying on a lost race), then updates the work tree files and index.
-  // Returns the new commit id.
+  // compare-and-swap, then updates the work tree files and index; throws LostRace when the
+  // branch moved since HEAD was read. Returns the new commit id.
   git_oid commit(const std::vector<FileChange>& changes, const Author& author,
                  const std::string& message);
   // Writes a commit with the given tree and parents and moves HEAD's branch from `expected`.
@@ -97,8 +116,32 @@ class Repo {
   std::optional<git_oid> commit_tree(const git_oid& tree, const std::vector<git_oid>& parents,
                                      const Author& author, const std::string& message,
                                      const std::optional<git_oid>& expected);
+  // Writes a commit object with the given tree and parents; moves no reference.
+  git_oid write_commit(const git_oid& tree, const std::vector<git_oid>& parents,
+                       const Author& author, const std::string& message);
+  // Moves HEAD's branch to `to` from `expected`; false when the branch moved meanwhile.
+  bool move_branch(const git_oid& to, const std::optional<git_oid>& expected,
+                   const char* why = "sdesk");
+  // Moves the branch from `from` to `to` through the journal and brings the work tree and
+  // index of the paths that differ along; throws LostRace when the branch moved meanwhile.
+  void advance(const std::optional<git_oid>& from, const git_oid& to,
+               const std::vector<std::string>& paths);
   // Writes paths from HEAD's tree into the work tree and the index (after HEAD moved).
   void checkout_paths(const std::vector<std::string>& paths);
+  // Packs the repository as `git gc --auto` does once loose objects pass git's threshold
+  // (estimated from one object folder, as git does); the pack runs detached in the background.
+  // Returns whether it started one.
+  bool pack_when_due() const;
+  // Whether a journal or a git lock file is present (cheap: a few stats).
+  bool left_behind() const;
+  // Finishes or undoes a change a killed process left in the journal; says what it did.
+  std::vector<std::string> recover_journal();
+  // Removes git lock files (index, HEAD, the branch, packed-refs, config) that no process
+  // holds open and that are older than two seconds; says which.
+  std::vector<std::string> clear_stale_locks();
+  // Paths below the desk's object folders whose work tree and index are an older version of
+  // HEAD's file (as a killed sdesk or git leaves them), brought up to HEAD; says which.
+  std::vector<std::string> catch_up_worktree(const std::vector<std::string>& dirs);
   // The hash git would give the work tree file at path, or nullopt when it does not exist.
   std::optional<git_oid> hash_workfile(const std::string& path) const;
   // A configuration value from the repository's config (with global and system), or nullopt.

@@ -36,8 +36,10 @@ std::vector<LogEntry> object_log(const Repo& repo, const std::string& id) {
     }
     if (!named) continue;
     const git_signature* a = git_commit_author(c);
-    out.push_back({oid_hex(oid), Time{std::chrono::seconds(a->when.time)}, a->name, a->email,
-                   action, msg.substr(0, msg.find('\n'))});
+    const git_signature* k = git_commit_committer(c);
+    out.push_back({oid_hex(oid), Time{std::chrono::seconds(a->when.time)},
+                   Time{std::chrono::seconds(k->when.time)}, a->name, a->email, action,
+                   msg.substr(0, msg.find('\n'))});
   }
   return out;
 }

@@ -10,7 +10,8 @@ namespace sdesk {
 // One commit of an object's history.
 struct LogEntry {
   std::string commit;   // full commit id
-  Time when;            // commit time
+  Time when;            // author time: the operator's clock (SDESK_NOW when set)
+  Time recorded;        // committer time: when the commit was really made
   std::string author;   // author name
   std::string email;    // author email
   std::string action;   // Sdesk-Action trailer

@@ -1,6 +1,9 @@
 #include "lib/ids.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <random>
 #include <regex>
@@ -23,20 +26,53 @@ std::string base32(std::uint64_t v, int width) {
 
 IdClock::IdClock(fs::path gitdir) : file_(gitdir / "sdesk" / "clock") {}
 
+void IdClock::load_identity() {
+  // The identity belongs to one .git directory: a copy (cp -r, a restored backup beside the
+  // original) has another inode and makes itself a new one.
+  fs::path gitdir = file_.parent_path().parent_path();
+  struct stat st {};
+  std::string here;
+  if (::stat(gitdir.c_str(), &st) == 0)
+    here = std::to_string(st.st_dev) + " " + std::to_string(st.st_ino);
+  fs::path file = file_.parent_path() / "clone";
+  {
+    std::ifstream in(file);
+    std::string id, dev, ino;
+    if (in >> id >> dev >> ino && id.size() == 13 && dev + " " + ino == here) {
+      identity_ = id;
+      return;
+    }
+  }
+  std::random_device rd;
+  std::uint64_t v = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  v ^= static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  identity_ = base32(v, 13);
+  fs::create_directories(file.parent_path());
+  fs::path tmp = file;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << identity_ << ' ' << here << '\n';
+    if (!out) internal_error("cannot write {}", file.string());
+  }
+  fs::rename(tmp, file);
+}
+
 void IdClock::load() {
   if (loaded_) return;
   loaded_ = true;
+  load_identity();
   std::ifstream in(file_);
-  if (in >> node_ >> last_ms_ >> last_s_) {
+  std::string node;
+  if (in >> node >> last_ms_ >> last_s_) {
     std::string month;
     std::int64_t s = 0;
     while (in >> month >> s) months_[month] = s;
     if (months_.empty() && last_s_ > 0) seed_from_utc_clock();
-    return;
+  } else {
+    last_ms_ = last_s_ = 0;
   }
-  std::random_device rd;
-  node_ = base32(rd() % 1024, 2);
-  last_ms_ = last_s_ = 0;
+  node_ = identity_.substr(11, 2);
 }
 
 void IdClock::save() {
@@ -92,7 +128,7 @@ std::string IdClock::event_id(Time at) {
   std::int64_t ms = std::max<std::int64_t>(at.time_since_epoch().count() * 1000, last_ms_ + 1);
   last_ms_ = ms;
   save();
-  return base32(static_cast<std::uint64_t>(ms), 9) + node_;
+  return base32(static_cast<std::uint64_t>(ms), 9) + identity_;
 }
 
 std::string unique_match(std::vector<std::string> matches, const std::string& kind,

@@ -1,9 +1,13 @@
 // IDs that never collide between clones, sort by time and read well over the phone:
 // objects "T-2611-7QK4M3Z" (prefix, the desk's local year and month, seconds of that month,
-// clone node), events "1JQ8Z4K2M7A3Z" (milliseconds since 1970, clone node). A hybrid logical
-// clock kept in .git/sdesk/clock makes event IDs strictly increasing within a clone, and object
-// IDs increasing within each month (so an object recorded with a backdated clock still lands in
-// the month it was created in).
+// two characters of the clone's identity), events "1JQ8Z4K2M" + 13 characters (milliseconds
+// since 1970, then the clone's whole 64-bit identity, so no two clones make one event ID).
+// The identity (.git/sdesk/clone) is random and renewed when the clone is copied: it records
+// the device and inode of the .git directory it was made for. A hybrid logical clock kept in
+// .git/sdesk/clock makes event IDs strictly increasing within a clone, and object IDs
+// increasing within each month (so an object recorded with a backdated clock still lands in the
+// month it was created in). Object IDs may still meet another clone's (10 bits): the merge
+// renames the later object and keeps the old ID as an alias.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -32,8 +36,10 @@ class IdClock {
   void load();
   void save();
   void seed_from_utc_clock();
+  void load_identity();
   std::filesystem::path file_;
-  std::string node_;
+  std::string node_;      // two characters of the identity, for object IDs
+  std::string identity_;  // the clone's 64-bit identity, 13 characters, for event IDs
   std::int64_t last_ms_ = 0;
   std::int64_t last_s_ = 0;
   std::map<std::string, std::int64_t> months_;  // YYMM -> the last object second used in it

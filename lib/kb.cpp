@@ -332,92 +332,94 @@ std::vector<Article> all_articles(const Desk& desk) {
 Article create_article(Desk& desk, const ArticleText& text, const std::string& from_ticket) {
   const Staff& op = desk.op();
   require_writer(op);
-  auto lock = desk.lock();
-  ArticleText t;
-  std::optional<Ticket> ticket;
-  if (!from_ticket.empty()) {
-    ticket = load_ticket(desk, from_ticket);
-    desk.refuse_if_hand_edited(ticket_path(ticket->id));
-    t.title = ticket->title;
-    t.symptom = ticket->need;
-    t.environment = environment_text(ticket->environment);
-    for (const auto& e : ticket->events) {
-      if (str(e, "action") != "resolve") continue;
-      t.solution = str(e, "solution");
-      t.cause = str(e, "cause");
+  return desk.write([&] {
+    ArticleText t;
+    std::optional<Ticket> ticket;
+    if (!from_ticket.empty()) {
+      ticket = load_ticket(desk, from_ticket);
+      desk.refuse_if_hand_edited(ticket_path(ticket->id));
+      t.title = ticket->title;
+      t.symptom = ticket->need;
+      t.environment = environment_text(ticket->environment);
+      for (const auto& e : ticket->events) {
+        if (str(e, "action") != "resolve") continue;
+        t.solution = str(e, "solution");
+        t.cause = str(e, "cause");
+      }
     }
-  }
-  for (const char* f : content_fields)
-    if (text_of(text, f)) text_of(t, f) = text_of(text, f);
-  if (text.tags) t.tags = text.tags;
-  if (trim(t.title.value_or("")).empty())
-    throw Error(Exit::refused, "missing required field: title",
-                "give --title, or --from TICKET to take the ticket's title");
-  Json e = desk.new_event("new");
-  for (const char* f : content_fields)
-    if (!text_of(t, f).value_or("").empty()) e[f] = *text_of(t, f);
-  if (t.tags && !t.tags->empty()) e["tags"] = *t.tags;
-  if (ticket) e["tickets"] = std::vector<std::string>{ticket->id};
-  TreePtr tree = desk.repo().head_tree();
-  std::string id;
-  do {
-    id = desk.ids().object_id("KB", desk.now(), desk.zone());
-  } while (desk.repo().blob_at(tree.get(), article_path(id)));
-  Article a = fold_article(id, {e});
-  std::vector<FileChange> changes{{article_path(id), article_yaml(a)}};
-  std::vector<std::string> also;
-  if (ticket) {
-    Json te = desk.new_event("kb");
-    te["article"] = id;
-    std::string why = why_forbidden(desk.settings(), op, *ticket, te);
-    if (!why.empty()) refuse("{}", why);
-    why = why_illegal(*ticket, te);
-    if (!why.empty()) refuse("{}: {}", ticket->id, why);
-    std::vector<Json> events = ticket->events;
-    events.push_back(te);
-    Ticket next = fold_ticket(ticket->id, std::move(events));
-    changes.push_back({ticket_path(next.id), ticket_yaml(next)});
-    also.push_back(next.id);
-  }
-  desk.commit(changes, id, "new", a.title, also);
-  return a;
+    for (const char* f : content_fields)
+      if (text_of(text, f)) text_of(t, f) = text_of(text, f);
+    if (text.tags) t.tags = text.tags;
+    if (trim(t.title.value_or("")).empty())
+      throw Error(Exit::refused, "missing required field: title",
+                  "give --title, or --from TICKET to take the ticket's title");
+    Json e = desk.new_event("new");
+    for (const char* f : content_fields)
+      if (!text_of(t, f).value_or("").empty()) e[f] = *text_of(t, f);
+    if (t.tags && !t.tags->empty()) e["tags"] = *t.tags;
+    if (ticket) e["tickets"] = std::vector<std::string>{ticket->id};
+    TreePtr tree = desk.repo().head_tree();
+    std::string id;
+    do {
+      id = desk.ids().object_id("KB", desk.now(), desk.zone());
+    } while (desk.repo().blob_at(tree.get(), article_path(id)));
+    Article a = fold_article(id, {e});
+    std::vector<FileChange> changes{{article_path(id), article_yaml(a)}};
+    std::vector<std::string> also;
+    if (ticket) {
+      Json te = desk.new_event("kb");
+      te["article"] = id;
+      std::string why = why_forbidden(desk.settings(), op, *ticket, te);
+      if (!why.empty()) refuse("{}", why);
+      why = why_illegal(*ticket, te);
+      if (!why.empty()) refuse("{}: {}", ticket->id, why);
+      std::vector<Json> events = ticket->events;
+      desk.append_event(events, te);
+      Ticket next = fold_ticket(ticket->id, std::move(events));
+      changes.push_back({ticket_path(next.id), ticket_yaml(next)});
+      also.push_back(next.id);
+    }
+    desk.commit(changes, id, "new", a.title, also);
+    return a;
+  });
 }
 
 std::optional<Article> edit_article(Desk& desk, const std::string& prefix, const ArticleText& text,
                                     const std::string& reason) {
   const Staff& op = desk.op();
   require_writer(op);
-  auto lock = desk.lock();
-  std::string id = resolve_article_id(desk, prefix);
-  std::string path = article_path(id);
-  desk.refuse_if_hand_edited(path);
-  Article a = load_article(desk, id);
-  if (a.status == "retired") refuse("{}: the article is retired; it is no longer edited", id);
-  if (text.title && trim(*text.title).empty()) refuse("--title: an article needs a title");
-  Json e = desk.new_event("edit");
-  bool changed = false;
-  for (const char* f : content_fields) {
-    const auto& v = text_of(text, f);
-    if (!v || *v == content(a, f)) continue;
-    e[f] = v->empty() ? Json() : Json(*v);
-    changed = true;
-  }
-  if (text.tags && *text.tags != a.tags) {
-    e["tags"] = *text.tags;
-    changed = true;
-  }
-  if (!changed) return std::nullopt;
-  if (!reason.empty()) e["reason"] = reason;
-  if (a.status == "published") e["review_due"] = review_due_from(desk, desk.now());
-  std::vector<Json> events = a.events;
-  events.push_back(e);
-  Article next = fold_article(id, std::move(events));
-  auto bad = next.illegal.find(e["id"].get<std::string>());
-  if (bad != next.illegal.end()) refuse("{}: {}", id, bad->second);
-  std::string summary = reason.empty() ? next.title : reason;
-  if (next.status == "published") summary = fmt::format("v{}: {}", next.version, summary);
-  desk.commit({{path, article_yaml(next)}}, id, "edit", summary);
-  return next;
+  return desk.write([&]() -> std::optional<Article> {
+    std::string id = resolve_article_id(desk, prefix);
+    std::string path = article_path(id);
+    desk.refuse_if_hand_edited(path);
+    Article a = load_article(desk, id);
+    if (a.status == "retired") refuse("{}: the article is retired; it is no longer edited", id);
+    if (text.title && trim(*text.title).empty()) refuse("--title: an article needs a title");
+    Json e = desk.new_event("edit");
+    bool changed = false;
+    for (const char* f : content_fields) {
+      const auto& v = text_of(text, f);
+      if (!v || *v == content(a, f)) continue;
+      e[f] = v->empty() ? Json() : Json(*v);
+      changed = true;
+    }
+    if (text.tags && *text.tags != a.tags) {
+      e["tags"] = *text.tags;
+      changed = true;
+    }
+    if (!changed) return std::nullopt;
+    if (!reason.empty()) e["reason"] = reason;
+    if (a.status == "published") e["review_due"] = review_due_from(desk, desk.now());
+    std::vector<Json> events = a.events;
+    desk.append_event(events, e);
+    Article next = fold_article(id, std::move(events));
+    auto bad = next.illegal.find(e["id"].get<std::string>());
+    if (bad != next.illegal.end()) refuse("{}: {}", id, bad->second);
+    std::string summary = reason.empty() ? next.title : reason;
+    if (next.status == "published") summary = fmt::format("v{}: {}", next.version, summary);
+    desk.commit({{path, article_yaml(next)}}, id, "edit", summary);
+    return next;
+  });
 }
 
 ArticleText article_changes(const Article& a, const std::string& text, const std::string& file) {
@@ -444,36 +446,37 @@ ArticleText article_changes(const Article& a, const std::string& text, const std
 Article act_on_article(Desk& desk, const std::string& prefix, const std::string& action) {
   const Staff& op = desk.op();
   if (!op.active) refuse("{} is deactivated", op.id);
-  auto lock = desk.lock();
-  std::string id = resolve_article_id(desk, prefix);
-  std::string path = article_path(id);
-  desk.refuse_if_hand_edited(path);
-  Article a = load_article(desk, id);
-  Json e = desk.new_event(action);
-  if (action == "publish") {
-    if (a.status == "review" && op.id == a.author)
-      refuse(
-          "{}: {} wrote the article; publishing needs a review by someone other than the "
-          "author",
-          id, op.id);
-    e["review_due"] = review_due_from(desk, desk.now());
-  } else if (action == "retire") {
-    if (op.role != "pm" && op.id != a.author)
-      refuse("{} ({}) may not retire {} (allowed: pm, the author {})", op.id, op.role, id,
-             a.author);
-  } else if (action != "review") {
-    usage_error("unknown article action '{}'", action);
-  }
-  std::string why = why_illegal_article(a, e);
-  if (!why.empty()) refuse("{}: {}", id, why);
-  std::vector<Json> events = a.events;
-  events.push_back(e);
-  Article next = fold_article(id, std::move(events));
-  // Replayed in time order (a backdated SDESK_NOW) the event may no longer apply.
-  auto bad = next.illegal.find(e["id"].get<std::string>());
-  if (bad != next.illegal.end()) refuse("{}: {}", id, bad->second);
-  desk.commit({{path, article_yaml(next)}}, id, action, next.title);
-  return next;
+  return desk.write([&] {
+    std::string id = resolve_article_id(desk, prefix);
+    std::string path = article_path(id);
+    desk.refuse_if_hand_edited(path);
+    Article a = load_article(desk, id);
+    Json e = desk.new_event(action);
+    if (action == "publish") {
+      if (a.status == "review" && op.id == a.author)
+        refuse(
+            "{}: {} wrote the article; publishing needs a review by someone other than the "
+            "author",
+            id, op.id);
+      e["review_due"] = review_due_from(desk, desk.now());
+    } else if (action == "retire") {
+      if (op.role != "pm" && op.id != a.author)
+        refuse("{} ({}) may not retire {} (allowed: pm, the author {})", op.id, op.role, id,
+               a.author);
+    } else if (action != "review") {
+      usage_error("unknown article action '{}'", action);
+    }
+    std::string why = why_illegal_article(a, e);
+    if (!why.empty()) refuse("{}: {}", id, why);
+    std::vector<Json> events = a.events;
+    desk.append_event(events, e);
+    Article next = fold_article(id, std::move(events));
+    // Replayed in time order (a backdated SDESK_NOW) the event may no longer apply.
+    auto bad = next.illegal.find(e["id"].get<std::string>());
+    if (bad != next.illegal.end()) refuse("{}: {}", id, bad->second);
+    desk.commit({{path, article_yaml(next)}}, id, action, next.title);
+    return next;
+  });
 }
 
 std::map<std::string, std::vector<std::string>> article_citations(const Desk& desk) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
@@ -9,20 +10,13 @@
 #include "lib/complaints.hpp"
 #include "lib/error.hpp"
 #include "lib/kb.hpp"
+#include "lib/kinds.hpp"
 #include "lib/ticket.hpp"
 #include "lib/time.hpp"
 
 namespace sdesk {
 
 namespace {
-
-bool starts(const std::string& s, const char* p) {
-  return s.rfind(p, 0) == 0;
-}
-
-bool is_ticket_path(const std::string& path) {
-  return starts(path, "tickets/");
-}
 
 std::vector<Json> events_of(const Json& doc) {
   if (!doc.is_object() || !doc.contains("events") || !doc["events"].is_array()) return {};
@@ -52,57 +46,57 @@ std::string not_before(const std::string& at, const std::vector<Json>& events) {
   return out;
 }
 
-// Adds a `conflict` event for each event that became illegal on replay and has none yet;
-// returns the ticket folded again and the newly marked event ids.
-Ticket mark_conflicts(Ticket t, const MergeStamp& stamp, std::vector<std::string>& marked) {
-  if (t.illegal.empty() || !stamp.event_id) return t;
+// Folds the events by their kind, adding a `conflict` event for each event that became
+// illegal on replay and has none yet; `marked` receives the newly marked event ids.
+std::string fold_marked(const ObjectKind& kind, const std::string& id, std::vector<Json> events,
+                        const MergeStamp& stamp, std::vector<std::string>& marked) {
+  Folded f = kind.fold(id, events);
+  if (f.illegal.empty() || !stamp.event_id) return f.text;
   std::set<std::string> recorded;
-  for (const auto& e : t.events)
+  for (const auto& e : events)
     if (e.value("action", "") == "conflict" && e.contains("event") && e["event"].is_string())
       recorded.insert(e["event"].get<std::string>());
-  std::vector<Json> events = t.events;
   bool added = false;
-  for (const auto& [eid, why] : t.illegal) {
+  std::vector<Json> with = events;
+  for (const auto& [eid, why] : f.illegal) {
     if (recorded.count(eid)) continue;
     bool is_mark = false;
-    for (const auto& e : t.events)
+    for (const auto& e : events)
       if (e.value("id", "") == eid && e.value("action", "") == "conflict") is_mark = true;
     if (is_mark) continue;
     Json c = Json::object();
     c["id"] = stamp.event_id();
-    c["at"] = not_before(stamp.at, t.events);
+    c["at"] = not_before(stamp.at, events);
     c["by"] = stamp.by;
     c["action"] = "conflict";
     c["event"] = eid;
     c["why"] = why;
-    events.push_back(c);
+    with.push_back(c);
     marked.push_back(eid);
     added = true;
   }
-  if (!added) return t;
-  return fold_ticket(t.id, std::move(events));
+  if (!added) return f.text;
+  return kind.fold(id, std::move(with)).text;
 }
 
-// Emits a merged event object: tickets, articles and complaints are folded again by their own
-// fold; another object keeps ours' state block.
+// Emits a merged object: an event object is folded again by its kind; another keeps ours'
+// state block.
 std::string emit_object(const std::string& path, Json doc, std::vector<Json> events,
                         const MergeStamp& stamp, std::vector<std::string>& illegal) {
-  if (is_ticket_path(path)) {
-    Ticket t = fold_ticket(doc.value("id", ""), std::move(events));
-    t = mark_conflicts(std::move(t), stamp, illegal);
-    return ticket_yaml(t);
-  }
-  if (starts(path, "kb/"))
-    return article_yaml(fold_article(doc.value("id", ""), std::move(events)));
-  if (starts(path, "complaints/")) {
-    Complaint c = fold_complaint(doc.value("id", ""), std::move(events), Time{});
-    return emit_yaml(
-        complaint_file_json(c),
-        "sdesk complaint (客户投诉反馈表). The fields above `events` are derived from\n"
-        "the events; append to events only through sdesk.");
-  }
+  if (const ObjectKind* kind = kind_of_path(path))
+    return fold_marked(*kind, doc.value("id", ""), std::move(events), stamp, illegal);
   doc["events"] = events;
   return emit_yaml(doc);
+}
+
+// A short, stable digest of an event's content (FNV-1a), four base-32 characters.
+std::string digest4(const Json& e) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : e.dump()) h = (h ^ c) * 1099511628211ULL;
+  static const char a[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::string out;
+  for (int i = 0; i < 4; ++i, h >>= 5) out += a[h & 31];
+  return out;
 }
 
 std::string blob_bytes(Repo& repo, const std::optional<git_oid>& id) {
@@ -135,16 +129,32 @@ std::map<std::string, Side> changes(Repo& repo, git_tree* from, git_tree* to) {
 }  // namespace
 
 bool is_event_path(const std::string& path) {
-  bool yaml = path.size() > 5 && path.compare(path.size() - 5, 5, ".yaml") == 0;
-  return yaml && (starts(path, "tickets/") || starts(path, "kb/") || starts(path, "complaints/"));
+  return kind_of_path(path) != nullptr;
 }
 
 std::vector<Json> union_events(const std::vector<Json>& ours, const std::vector<Json>& theirs) {
-  std::vector<Json> out;
-  std::set<std::string> seen;
+  // Events are united by id. Two different events under one id (two clones that shared an
+  // identity) are both kept: the one whose content digests lower keeps the id, the other is
+  // renamed id-DIGEST, so every clone that meets the pair renames it the same way.
+  std::map<std::string, std::vector<Json>> by_id;
   for (const auto* list : {&ours, &theirs})
-    for (const auto& e : *list)
-      if (seen.insert(e.value("id", "")).second) out.push_back(e);
+    for (const auto& e : *list) {
+      auto& same = by_id[e.value("id", "")];
+      if (std::find(same.begin(), same.end(), e) == same.end()) same.push_back(e);
+    }
+  std::vector<Json> out;
+  std::set<std::string> ids;
+  for (auto& [id, same] : by_id) {
+    if (same.size() > 1)
+      std::sort(same.begin(), same.end(), [](const Json& a, const Json& b) {
+        return digest4(a) + a.dump() < digest4(b) + b.dump();
+      });
+    for (size_t i = 0; i < same.size(); ++i) {
+      Json e = same[i];
+      if (i > 0) e["id"] = id + "-" + digest4(same[i]);
+      if (ids.insert(e.value("id", "")).second) out.push_back(e);
+    }
+  }
   sort_events(out);
   return out;
 }
@@ -257,22 +267,29 @@ TreeMerge merge_trees(Repo& repo, git_tree* base, git_tree* ours, git_tree* thei
     if (base_id) b = repo.blob_text(*base_id);
     if (m->second.id) o = blob_bytes(repo, m->second.id);
     if (side.id) t = blob_bytes(repo, side.id);
-    // The same new ID made in two clones: the later object gets a new ID, the old one an alias.
-    if (!b && o && t && is_ticket_path(path) && is_event_path(path) && stamp.object_id) {
+    // The same new ID made in two clones: the later object gets a new ID, the old one an
+    // alias. The new ID is derived from the later object's `new` event, so every clone that
+    // meets the pair picks the same one.
+    const ObjectKind* kind = kind_of_path(path);
+    if (!b && o && t && kind && stamp.event_id) {
       try {
         Json od = parse_yaml(*o, path).doc, td = parse_yaml(*t, path).doc;
         Json on = new_event(events_of(od)), tn = new_event(events_of(td));
-        if (on.is_object() && tn.is_object() && on.value("id", "") != tn.value("id", "")) {
-          std::vector<Json> both{on, tn};
-          sort_events(both);
-          bool theirs_later = both[0].value("id", "") == on.value("id", "");
+        if (on.is_object() && tn.is_object() && on != tn) {
+          auto key = [](const Json& e) {
+            return std::make_tuple(e.value("at", ""), e.value("id", ""), digest4(e), e.dump());
+          };
+          bool theirs_later = key(on) < key(tn);
           const Json& later = theirs_later ? td : od;
           std::string old_id = later.value("id", "");
           std::string new_id;
-          do {
-            new_id = stamp.object_id("T");
-          } while (repo.blob_at(ours, ticket_path(new_id)) ||
-                   repo.blob_at(theirs, ticket_path(new_id)));
+          for (int n = 0; new_id.empty() || repo.blob_at(ours, kind->path(new_id)) ||
+                          repo.blob_at(theirs, kind->path(new_id));
+               ++n) {
+            Json seed = theirs_later ? tn : on;
+            seed["rename"] = n;
+            new_id = old_id.substr(0, old_id.size() - 2) + digest4(seed).substr(0, 2);
+          }
           std::vector<Json> events = events_of(later);
           Json alias = Json::object();
           alias["id"] = stamp.event_id();
@@ -281,14 +298,13 @@ TreeMerge merge_trees(Repo& repo, git_tree* base, git_tree* ours, git_tree* thei
           alias["action"] = "alias";
           alias["old"] = old_id;
           events.push_back(alias);
-          Ticket moved = fold_ticket(new_id, std::move(events));
-          put_text(ticket_path(new_id), ticket_yaml(moved));
+          put_text(kind->path(new_id), kind->fold(new_id, std::move(events)).text);
           if (!theirs_later) put(path, side.id, side.mode);  // the path now holds theirs
           result.renamed.emplace_back(old_id, new_id);
           continue;
         }
       } catch (const Error&) {
-        // Not readable as tickets: merged below like any other file.
+        // Not readable as objects: merged below like any other file.
       }
     }
     FileMerge fm = merge_file(path, b, o, t, stamp);

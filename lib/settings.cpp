@@ -116,6 +116,7 @@ Settings load_settings(const std::string& text) {
     }
   }
   s.reopen_window = duration_at(p, "/reopen_window", at(d, {"reopen_window"}), s.reopen_window);
+  s.skew_window = duration_at(p, "/skew_window", at(d, {"skew_window"}), s.skew_window);
   if (const Json& v = at(d, {"callbacks", "satisfied_at"}); v.is_number())
     s.satisfied_at = v.get<int>();
   s.complaint_due =

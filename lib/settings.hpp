@@ -26,21 +26,23 @@ struct SlaTarget {
 
 // Everything desk.yaml says, with the contract's defaults for what it leaves out.
 struct Settings {
-  std::string name;                                      // desk name
-  std::string timezone = "Asia/Shanghai";                // IANA zone name
-  Zone zone = nullptr;                                   // the zone itself
-  std::string hotline;                                   // hotline number
-  std::array<std::vector<Interval>, 7> hours;            // working hours, [0] = Monday
-  std::map<date::local_days, std::string> holidays;      // dated days off, with names
-  std::map<date::local_days, std::string> workdays;      // dated extra working days, with names
-  std::set<int> calendar_years;                          // years whose holidays are known
-  double at_risk = 0.75;                                 // share of a target that is "at risk"
-  std::map<std::string, SlaTarget> sla;                  // by priority P1..P4
-  Duration reopen_window{7, Duration::Unit::days};       // reopen allowed this long after close
-  int satisfied_at = 4;                                  // callback score that is satisfied
-  Duration complaint_due{3, Duration::Unit::days};       // default complaint due time
-  std::string complaint_channel;                         // published complaint channel
-  Duration kb_review_every{12, Duration::Unit::months};  // article review period
+  std::string name;                                  // desk name
+  std::string timezone = "Asia/Shanghai";            // IANA zone name
+  Zone zone = nullptr;                               // the zone itself
+  std::string hotline;                               // hotline number
+  std::array<std::vector<Interval>, 7> hours;        // working hours, [0] = Monday
+  std::map<date::local_days, std::string> holidays;  // dated days off, with names
+  std::map<date::local_days, std::string> workdays;  // dated extra working days, with names
+  std::set<int> calendar_years;                      // years whose holidays are known
+  double at_risk = 0.75;                             // share of a target that is "at risk"
+  std::map<std::string, SlaTarget> sla;              // by priority P1..P4
+  Duration reopen_window{7, Duration::Unit::days};   // reopen allowed this long after close
+  Duration skew_window{
+      1, Duration::Unit::days};  // how far behind an object's last event a clock may be
+  int satisfied_at = 4;          // callback score that is satisfied
+  Duration complaint_due{3, Duration::Unit::days};              // default complaint due time
+  std::string complaint_channel;                                // published complaint channel
+  Duration kb_review_every{12, Duration::Unit::months};         // article review period
   std::map<std::string, std::vector<std::string>> permissions;  // action -> who may
   std::set<std::string> optional_intake;      // intake fields the desk made optional
   std::string phone_script;                   // norms.phone: what to say on the hotline

@@ -236,15 +236,16 @@ SurveyCampaign create_campaign(Desk& desk, const std::string& name, const std::s
     refuse("{} ({}) may not create a survey campaign: only the PM", op.id, op.role);
   check_campaign_name(name);
   if (period.empty()) refuse("missing required information: --period");
-  auto lock = desk.lock();
-  if (desk.read(campaign_path(name))) refuse("survey campaign '{}' already exists", name);
-  SurveyCampaign c{name, period, anonymous, desk.stamp(desk.now()), op.id};
-  desk.commit({{campaign_path(name),
-                emit_yaml(campaign_json(c),
-                          "sdesk survey campaign (服务满意度调查); responses are the other "
-                          "files of this directory")}},
-              name, "new", period + (anonymous ? " (anonymous)" : ""));
-  return c;
+  return desk.write([&] {
+    if (desk.read(campaign_path(name))) refuse("survey campaign '{}' already exists", name);
+    SurveyCampaign c{name, period, anonymous, desk.stamp(desk.now()), op.id};
+    desk.commit({{campaign_path(name),
+                  emit_yaml(campaign_json(c),
+                            "sdesk survey campaign (服务满意度调查); responses are the other "
+                            "files of this directory")}},
+                name, "new", period + (anonymous ? " (anonymous)" : ""));
+    return c;
+  });
 }
 
 SurveyResponse record_response(Desk& desk, SurveyResponse r) {
@@ -262,13 +263,14 @@ SurveyResponse record_response(Desk& desk, SurveyResponse r) {
   std::string form = normal_form(r.form);
   if (form.empty()) usage_error("--form: '{}' is not questionnaire, interview or phone", r.form);
   r.form = form;
-  auto lock = desk.lock();
-  r.id = desk.ids().event_id(desk.now());
-  r.at = desk.stamp(desk.now());
-  r.by = op.id;
-  desk.commit({{response_path(c.name, r.id), response_yaml(r)}}, r.id, "record", "survey " + c.name,
-              {c.name});
-  return r;
+  return desk.write([&] {
+    r.id = desk.ids().event_id(desk.now());
+    r.at = desk.stamp(desk.now());
+    r.by = op.id;
+    desk.commit({{response_path(c.name, r.id), response_yaml(r)}}, r.id, "record",
+                "survey " + c.name, {c.name});
+    return r;
+  });
 }
 
 std::vector<SurveyResponse> import_responses(Desk& desk, const std::string& campaign,
@@ -351,19 +353,20 @@ std::vector<SurveyResponse> import_responses(Desk& desk, const std::string& camp
     if (c.anonymous) r.customer.clear(), r.contact.clear();
     out.push_back(std::move(r));
   }
-  auto lock = desk.lock();
-  std::vector<FileChange> changes;
-  for (auto& r : out) {
-    r.id = desk.ids().event_id(desk.now());
-    r.at = desk.stamp(desk.now());
-    r.by = op.id;
-    changes.push_back({response_path(c.name, r.id), response_yaml(r)});
-  }
-  std::vector<std::string> ids;
-  for (const auto& r : out) ids.push_back(r.id);
-  desk.commit(changes, c.name, "import",
-              fmt::format("{} survey response{}", out.size(), out.size() == 1 ? "" : "s"), ids);
-  return out;
+  return desk.write([&] {
+    std::vector<FileChange> changes;
+    for (auto& r : out) {
+      r.id = desk.ids().event_id(desk.now());
+      r.at = desk.stamp(desk.now());
+      r.by = op.id;
+      changes.push_back({response_path(c.name, r.id), response_yaml(r)});
+    }
+    std::vector<std::string> ids;
+    for (const auto& r : out) ids.push_back(r.id);
+    desk.commit(changes, c.name, "import",
+                fmt::format("{} survey response{}", out.size(), out.size() == 1 ? "" : "s"), ids);
+    return out;
+  });
 }
 
 Json survey_report(const Desk& desk, const std::string& campaign) {

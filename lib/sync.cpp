@@ -276,55 +276,32 @@ Author author_of(Desk& desk) {
     if (auto e = desk.repo().config("user.email")) email = *e;
   }
   auto info = date::make_zoned(desk.zone(), desk.now()).get_info();
-  return Author{name, email, desk.now(), static_cast<int>(info.offset.count() / 60)};
+  return Author{name, email, desk.now(), static_cast<int>(info.offset.count() / 60), system_now()};
 }
 
 git_oid write_merge_commit(Desk& desk, const git_oid& tree_id, const git_oid& ours,
                            const git_oid& theirs, const std::string& message) {
-  git_repository* r = desk.repo().get();
   Author a = author_of(desk);
-  git_signature* s = nullptr;
-  git_check(git_signature_new(&s, a.name.c_str(), a.email.c_str(),
-                              a.when.time_since_epoch().count(), a.offset_minutes),
-            "make signature");
-  SigPtr sig(s);
-  git_tree* t = nullptr;
-  git_check(git_tree_lookup(&t, r, &tree_id), "read merged tree");
-  TreePtr tree(t);
-  git_commit *c1 = nullptr, *c2 = nullptr;
-  git_check(git_commit_lookup(&c1, r, &ours), "read our commit");
-  CommitPtr p1(c1);
-  git_check(git_commit_lookup(&c2, r, &theirs), "read their commit");
-  CommitPtr p2(c2);
-  const git_commit* parents[] = {c1, c2};
-  git_oid id;
-  git_check(git_commit_create(&id, r, nullptr, sig.get(), sig.get(), nullptr, message.c_str(),
-                              tree.get(), 2, parents),
-            "write merge commit");
-  return id;
+
+  return desk.repo().write_commit(tree_id, {ours, theirs}, a, message);
 }
 
-// Moves the local branch from `from` to `to` and brings the work tree and index along.
+// Moves the local branch from `from` to `to` and brings the work tree and index along,
+// through the journal, so that a kill at any point leaves a desk the next command repairs.
 void apply_locally(Repo& repo, const git_oid& from, const git_oid& to) {
   if (oid_eq(from, to)) return;
-  git_object* o = nullptr;
-  git_check(git_object_lookup(&o, repo.get(), &to, GIT_OBJECT_COMMIT), "read commit");
-  ObjectPtr target(o);
-  TreePtr baseline = repo.tree_of(from);
-  git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
-  co.checkout_strategy = GIT_CHECKOUT_SAFE;
-  co.baseline = baseline.get();
-  if (git_checkout_tree(repo.get(), o, &co) < 0)
-    throw Error(Exit::conflict, fmt::format("cannot update the work tree: {}", last_git_error()),
-                "move the files in the way aside and run `sdesk sync` again; the remote is safe");
-  git_reference* ref = nullptr;
-  int rc = git_reference_create_matching(&ref, repo.get(), repo.head_branch().c_str(), &to, 1,
-                                         &from, "sdesk sync");
-  RefPtr rp(ref);
-  if (rc < 0)
-    throw Error(Exit::conflict,
-                fmt::format("the branch moved during the sync: {}", last_git_error()),
-                "run `sdesk sync` again; nothing was lost");
+  TreePtr before = repo.tree_of(from), after = repo.tree_of(to);
+  git_diff* d = nullptr;
+  git_diff_options o = GIT_DIFF_OPTIONS_INIT;
+  git_check(git_diff_tree_to_tree(&d, repo.get(), before.get(), after.get(), &o), "diff trees");
+  DiffPtr diff(d);
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < git_diff_num_deltas(d); ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(d, i);
+    paths.push_back(delta->status == GIT_DELTA_DELETED ? delta->old_file.path
+                                                       : delta->new_file.path);
+  }
+  repo.advance(from, to, paths);
 }
 
 }  // namespace

@@ -17,8 +17,14 @@ std::string upper(std::string s) {
 }
 }  // namespace
 
+namespace {
+Ticket record_ticket(Desk& desk, const Intake& in);
+Ticket apply_to_ticket(Desk& desk, const std::string& prefix, const Json& fields,
+                       const std::string& summary);
+}  // namespace
+
 Ticket create_ticket(Desk& desk, const Intake& in) {
-  const Staff& op = desk.op();
+  desk.op();
   const Settings& s = desk.settings();
   if (in.title.empty()) refuse("missing required field: title");
   if (in.channel.empty()) refuse("missing required field: channel");
@@ -39,7 +45,13 @@ Ticket create_ticket(Desk& desk, const Intake& in) {
                                         : !in.environment.empty();
     required(f, present);
   }
-  auto lock = desk.lock();
+  return desk.write([&] { return record_ticket(desk, in); });
+}
+
+namespace {
+Ticket record_ticket(Desk& desk, const Intake& in) {
+  const Staff& op = desk.op();
+  const Settings& s = desk.settings();
   Json e = desk.new_event("new");
   e["title"] = in.title;
   e["priority"] = in.priority;
@@ -70,6 +82,7 @@ Ticket create_ticket(Desk& desk, const Intake& in) {
   desk.commit({{ticket_path(id), ticket_yaml(t)}}, id, "new", in.title);
   return t;
 }
+}  // namespace
 
 std::string resolve_ticket_id(const Desk& desk, const std::string& prefix_in) {
   std::string prefix = upper(prefix_in);
@@ -101,13 +114,18 @@ Ticket load_ticket(const Desk& desk, const std::string& prefix) {
 
 Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields,
                      const std::string& summary) {
+  return desk.write([&] { return apply_to_ticket(desk, prefix, fields, summary); });
+}
+
+namespace {
+Ticket apply_to_ticket(Desk& desk, const std::string& prefix, const Json& fields,
+                       const std::string& summary) {
   const Staff& op = desk.op();
-  auto lock = desk.lock();
   std::string id = resolve_ticket_id(desk, prefix);
   std::string path = ticket_path(id);
   desk.refuse_if_hand_edited(path);
   Ticket t = load_ticket(desk, id);
-  std::string action = fields["action"].get<std::string>();
+  std::string action = fields.at("action").get<std::string>();
   Json e = desk.new_event(action);
   for (auto it = fields.begin(); it != fields.end(); ++it)
     if (it.key() != "action") e[it.key()] = it.value();
@@ -132,7 +150,7 @@ Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields,
              format_duration(desk.settings().reopen_window));
   }
   std::vector<Json> events = t.events;
-  events.push_back(e);
+  desk.append_event(events, e);
   Ticket next = fold_ticket(id, std::move(events));
   if (next.illegal.count(e["id"].get<std::string>()))
     refuse("{}: {}", id, next.illegal[e["id"].get<std::string>()]);
@@ -143,7 +161,7 @@ Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields,
     Json link = desk.new_event("link");
     link["ticket"] = id;
     std::vector<Json> events = article->events;
-    events.push_back(link);
+    desk.append_event(events, link);
     Article linked = fold_article(article->id, events);
     auto bad = linked.illegal.find(link["id"].get<std::string>());
     if (bad != linked.illegal.end()) refuse("{}: {}", article->id, bad->second);
@@ -153,6 +171,7 @@ Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields,
   desk.commit(changes, id, action, summary, related);
   return next;
 }
+}  // namespace
 
 }  // namespace sdesk
 

@@ -26,6 +26,10 @@ Time now() {
   return floor<seconds>(system_clock::now());
 }
 
+Time system_now() {
+  return floor<seconds>(system_clock::now());
+}
+
 namespace {
 
 // The pieces of YYYY-MM-DD[(T| )HH:MM[:SS][.fraction]][ ][Z|(+|-)HH[:]MM], or nullopt.

@@ -20,6 +20,8 @@ using Zone = const date::time_zone*;
 Zone find_zone(const std::string& name);
 // The current instant: SDESK_NOW when set (ISO 8601 with offset), else the system clock.
 Time now();
+// The system clock, whatever SDESK_NOW says (the committer time of every commit).
+Time system_now();
 // Parses ISO 8601 ("2026-11-23T09:00:00+08:00", "...Z", "2026-11-23 09:00", "2026-11-23");
 // a time without offset is read in zone; throws exit 2 naming what when it does not parse.
 Time parse_time(std::string_view text, Zone zone, std::string_view what);

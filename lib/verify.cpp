@@ -181,13 +181,15 @@ void check_object_events(const std::string& commit, const std::string& path, con
 // Whether a merge gave the path another object (two clones made the same ID; one was renamed).
 bool renamed_at_merge(const std::string& path, const Change& c) {
   if (!c.before || !c.after || !is_event_path(path)) return false;
-  auto new_id = [&](const std::string& text) {
+  // Another object: another `new` event (by id, or by content under one id when the two
+  // clones shared an identity).
+  auto new_event = [&](const std::string& text) {
     for (const auto& e : events_of(text, path))
-      if (e.value("action", "") == "new") return e.value("id", "");
-    return std::string();
+      if (e.value("action", "") == "new") return e;
+    return Json();
   };
   try {
-    return new_id(*c.before) != new_id(*c.after);
+    return new_event(*c.before) != new_event(*c.after);
   } catch (const Error&) {
     return false;
   }

@@ -65,6 +65,13 @@ Run sh(const fs::path& dir, const std::string& command,
   return r;
 }
 
+void force_identity(const fs::path& dir, const std::string& node) {
+  Run st = sh(dir, "stat -c '%d %i' .git");
+  fs::create_directories(dir / ".git" / "sdesk");
+  std::ofstream(dir / ".git" / "sdesk" / "clone")
+      << "00000000000" << node << " " << st.line() << "\n";
+}
+
 Run run_sdesk(const fs::path& dir, const std::string& args,
               const std::map<std::string, std::string>& env) {
   return sh(dir, std::string(SDESK_BINARY) + " " + args, env);

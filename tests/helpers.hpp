@@ -37,6 +37,9 @@ Run sh(const std::filesystem::path& dir, const std::string& command,
 // Runs the built sdesk with args in dir (no SDESK_NOW or SDESK_USER unless given in env).
 Run run_sdesk(const std::filesystem::path& dir, const std::string& args,
               const std::map<std::string, std::string>& env = {});
+// Gives the clone at dir the identity "00000000000" + node (two characters), bound to its
+// .git directory, so that tests can make two clones share an ID node.
+void force_identity(const std::filesystem::path& dir, const std::string& node);
 // Quotes one argument for the shell.
 std::string q(const std::string& arg);
 

@@ -67,7 +67,7 @@ struct ScanDesk {
     d.sdesk("start " + ids[3], "l1a");
     d.sdesk("escalate " + ids[3] + " --to l2 --reason 需要二线 --done 已重启", "l1a");
   }
-  Desk open() const { return Desk::open(DeskOptions{d.dir().string(), "pm1"}); }
+  Desk open() const { return Desk::open(DeskOptions{d.dir().string(), "pm1", {}}); }
   // Fills the cache (as this test process writes it).
   void warm() const {
     Desk w = open();

@@ -39,7 +39,7 @@ TEST_SUITE("command/survey") {
     INFO(r.err);
     REQUIRE(r.code == 0);
     std::string rid = r.line();
-    CHECK(rid.size() == 11);
+    CHECK(rid.size() == 22);
     CHECK(d.commits() == before + 1);
     CHECK(d.clean());
     std::string file = d.git("show HEAD:surveys/2026-q1/" + rid + ".yaml").out;

@@ -128,6 +128,7 @@ struct Shared {
     fs::create_directories(c.dir / ".git" / "sdesk");
     std::ofstream(c.dir / ".git" / "sdesk" / "clock")
         << (node.find(' ') == std::string::npos ? node + " 0 0" : node) << "\n";
+    force_identity(c.dir, node.substr(0, 2));
     return c;
   }
 };
@@ -447,6 +448,43 @@ TEST_SUITE("sync/git") {
 }
 
 TEST_SUITE("sync/objects") {
+  TEST_CASE("two clones on one identity: same event IDs and a same complaint ID, nothing lost") {
+    Shared s;
+    std::string url = s.bare().string();
+    Clone a = s.clone(url, "a", "A1"), b = s.clone(url, "b", "A1");
+    std::string t = a.new_ticket("共用节点");
+    REQUIRE(a.sdesk("sync").code == 0);
+    REQUIRE(b.sdesk("sync").code == 0);
+    // The same second, the same identity and the same clock: the same event IDs.
+    a.now = b.now = "2026-03-02T11:00:00+08:00";
+    REQUIRE(a.sdesk("note " + t + " 甲的备注", "l1a").code == 0);
+    REQUIRE(b.sdesk("note " + t + " 乙的备注", "l1a").code == 0);
+    Run ca = a.sdesk("complaint new --customer 财务部 --text 甲的投诉", "l1a");
+    Run cb = b.sdesk("complaint new --customer 人事部 --text 乙的投诉", "l1b");
+    REQUIRE(ca.code == 0);
+    REQUIRE(cb.code == 0);
+    REQUIRE(ca.line() == cb.line());
+    REQUIRE(a.sdesk("sync").code == 0);
+    b.now = "2026-03-02T11:30:00+08:00";
+    Run r = b.sdesk("sync --json");
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    REQUIRE(a.sdesk("sync").code == 0);
+    CHECK(a.tree() == b.tree());
+    std::multiset<std::string> texts;
+    auto shown = show(a, t);
+    for (const auto& e : shown["events"])
+      if (e["action"] == "note") texts.insert(e["text"].get<std::string>());
+    CHECK(texts == std::multiset<std::string>{"甲的备注", "乙的备注"});
+    Run list = a.sdesk("complaint list --json");
+    REQUIRE(list.code == 0);
+    std::set<std::string> customers;
+    auto complaints = list.json();
+    for (const auto& c : complaints) customers.insert(c["customer"].get<std::string>());
+    CHECK(customers == std::set<std::string>{"财务部", "人事部"});
+    Run v = a.sdesk("verify");
+    CHECK_MESSAGE(v.code == 0, std::string(v.out + v.err));
+  }
+
   TEST_CASE("concurrent changes to one complaint and one article merge through their folds") {
     Shared s;
     std::string url = s.bare().string();
