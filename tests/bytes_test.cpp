@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "lib/text.hpp"
+#include "lib/yaml.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk::test;
@@ -249,5 +251,44 @@ TEST_SUITE("command/bytes") {
     Run ok = d.sdesk("report kpi --period 2026-03 -o " + q((tmp.path() / "kpi.txt").string()));
     CHECK(ok.code == 0);
     CHECK(std::filesystem::exists(tmp.path() / "kpi.txt"));
+  }
+}
+
+TEST_SUITE("unit/text") {
+  TEST_CASE("UTF-8: overlong forms, surrogates and code points past U+10FFFF are not UTF-8") {
+    CHECK(sdesk::valid_utf8("打印机 ok \xf0\x9f\x98\x80"));
+    for (const char* bad : {"\xff", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                            "\xe6\x89", "\x80"}) {
+      CAPTURE(bad);
+      CHECK(!sdesk::valid_utf8(bad));
+      CHECK(sdesk::text_problem(bad, false) == "is not valid UTF-8");
+    }
+    CHECK(sdesk::invalid_utf8_line("a\nb\nc\xff\n") == 3);
+    CHECK(sdesk::invalid_utf8_line("a\nb\n") == 0);
+  }
+
+  TEST_CASE("one-line text refuses C0 (but newline and tab), DEL and C1; free text keeps them") {
+    CHECK(sdesk::text_problem("a\tb\nc", true).empty());
+    CHECK(sdesk::text_problem("a\x1b[2J", true) == "contains a control character (U+001B)");
+    CHECK(sdesk::text_problem("a\x7f", true) == "contains a control character (U+007F)");
+    CHECK(sdesk::text_problem("a\xc2\x85", true) == "contains a control character (U+0085)");
+    CHECK(sdesk::text_problem("a\x1b[2J\r\n", false).empty());
+    sdesk::Json doc = {{"title", "ok"},
+                       {"environment", {{"os", "Win\x1b"}}},
+                       {"events", {{{"text", "\x1b[31m"}}}}};
+    CHECK(sdesk::find_bad_text(doc).first == "/environment/os");
+    doc["environment"]["os"] = "Win";
+    CHECK(sdesk::find_bad_text(doc).second.empty());  // a note is free text
+  }
+
+  TEST_CASE("printable: controls as text, invalid bytes as U+FFFD, CRLF as a newline") {
+    CHECK(sdesk::printable("a\x1b]0;x\x07z", false) == "a\\x1b]0;x\\x07z");
+    CHECK(sdesk::printable("a\xc2\x9b"
+                           "2J",
+                           false) == "a\\u009b2J");
+    CHECK(sdesk::printable("a\xff", false) == "a\xef\xbf\xbd");
+    CHECK(sdesk::printable("a\r\nb\tc", true) == "a\nb\tc");
+    CHECK(sdesk::printable("a\r\nb\tc", false) == "a  b c");
+    CHECK(sdesk::printable("中文\x7f", true) == "中文\\x7f");
   }
 }
