@@ -53,15 +53,15 @@ void run_pick(const Globals& g, const PickArgs& a) {
 Table records_table(const std::vector<CallbackRecord>& rs, Zone zone) {
   Table t{{"TICKET", "OWNER", "BY", "AT", "REACHED", "SCORE", "ACTION", "FEEDBACK"},
           {},
-          {false, false, false, false, false, true, false, false}};
+          {false, false, false, false, false, true, false, false},
+          {0, 0, 0, 0, 0, 0, 0, 40}};
   for (const auto& r : rs) {
     std::string action = !r.needs_action             ? ""
                          : r.has_plan && r.has_reply ? "closed"
                          : r.has_plan                ? "planned"
                                                      : "open";
     t.rows.push_back({r.ticket, r.owner, r.by, short_time(r.at, zone), r.reached ? "yes" : "no",
-                      r.score ? std::to_string(*r.score) : "", action,
-                      truncate_width(one_line(r.feedback, 200), 40)});
+                      r.score ? std::to_string(*r.score) : "", action, r.feedback});
   }
   return t;
 }
@@ -99,7 +99,8 @@ void run_actions(const Globals& g) {
   Json arr = Json::array();
   Table t{{"TICKET", "OWNER", "CALLED", "SCORE", "PLAN OWNER", "PLAN DUE", "MISSING", "FEEDBACK"},
           {},
-          {false, false, false, true, false, false, false, false}};
+          {false, false, false, true, false, false, false, false},
+          {0, 0, 0, 0, 0, 0, 0, 40}};
   for (const auto& r : rs) {
     arr.push_back(callback_json(r));
     std::string missing = !r.has_plan && !r.has_reply ? "plan, reply"
@@ -107,8 +108,7 @@ void run_actions(const Globals& g) {
                                                       : "reply";
     t.rows.push_back({r.ticket, r.owner, short_time(r.at, desk.zone()),
                       r.score ? std::to_string(*r.score) : "", r.plan_owner,
-                      short_time(r.plan_due, desk.zone()), missing,
-                      truncate_width(one_line(r.feedback, 200), 40)});
+                      short_time(r.plan_due, desk.zone()), missing, r.feedback});
   }
   emit_rows(g, t, arr);
 }

@@ -9,12 +9,15 @@
 
 #include "lib/complaints.hpp"
 #include "lib/error.hpp"
+#include "lib/text.hpp"
+#include "lib/validate.hpp"
 
 namespace sdesk::cli {
 
 Desk open_desk(const Globals& g) {
   return Desk::open(DeskOptions{g.dir, g.as, [](const std::string& what) {
-                                  std::fprintf(stderr, "sdesk: repaired: %s\n", what.c_str());
+                                  std::fprintf(stderr, "sdesk: repaired: %s\n",
+                                               printable(what, false).c_str());
                                 }});
 }
 
@@ -32,8 +35,12 @@ Format output_format(const Globals& g, std::initializer_list<Format> allowed) {
   return out;
 }
 
-void emit(const Globals& g, const std::string& text) {
+namespace {
+
+// Writes bytes as they are to stdout or -o FILE.
+void write_out(const Globals& g, const std::string& text) {
   if (!g.output.empty()) {
+    refuse_output_path(open_desk(g), g.output);
     std::ofstream out(g.output, std::ios::binary | std::ios::trunc);
     out << text;
     if (!out) internal_error("cannot write {}", g.output);
@@ -42,8 +49,46 @@ void emit(const Globals& g, const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
+}  // namespace
+
+void emit(const Globals& g, const std::string& text) {
+  bool color = g.output.empty() && use_color();
+  std::string out;
+  for (char c : screen(text, true)) {
+    if (c == kBoldOn[0])
+      out += color ? "\x1b[1m" : "";
+    else if (c == kBoldOff[0])
+      out += color ? "\x1b[0m" : "";
+    else
+      out += c;
+  }
+  write_out(g, out);
+}
+
 void emit_json(const Globals& g, const Json& doc) {
-  emit(g, doc.dump(2) + "\n");
+  // nlohmann escapes C0; DEL and C1 (U+0080..U+009F, C2 80..C2 9F in UTF-8) are written as
+  // escapes too, which every JSON reader takes for the same string.
+  // Bytes that are not UTF-8 can come only from git history (a hand-made commit message).
+  std::string text = doc.dump(2, ' ', false, Json::error_handler_t::replace), out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c == 0x7F) {
+      out += "\\u007f";
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(next));
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  write_out(g, out + "\n");
+}
+
+void emit_csv(const Globals& g, const Table& t) {
+  std::string text = render_csv(t);
+  if (g.output.empty() && isatty(STDOUT_FILENO)) text = screen(text, true);
+  write_out(g, text);
 }
 
 void emit_fields(const Globals& g, Format f,
@@ -52,7 +97,7 @@ void emit_fields(const Globals& g, Format f,
   if (f != Format::csv) return emit(g, render_fields(fields) + rest);
   Table t{{"FIELD", "VALUE"}, {}, {}};
   for (const auto& [k, v] : fields) t.rows.push_back({k, v});
-  emit(g, render_csv(t));
+  emit_csv(g, t);
 }
 
 void emit_rows(const Globals& g, const Table& t, const Json& json) {
@@ -60,7 +105,7 @@ void emit_rows(const Globals& g, const Table& t, const Json& json) {
     case Format::json:
       return emit_json(g, json);
     case Format::csv:
-      return emit(g, render_csv(t));
+      return emit_csv(g, t);
     case Format::md:
       return emit(g, render_markdown(t));
     default:
@@ -88,7 +133,7 @@ std::vector<std::string> split_commas(const std::string& text) {
 }
 
 void warn(const std::string& text) {
-  std::fprintf(stderr, "sdesk: warning: %s\n", text.c_str());
+  std::fprintf(stderr, "sdesk: warning: %s\n", printable(text, false).c_str());
 }
 
 void add_format_flags(CLI::App* cmd, Globals& g, bool output) {

@@ -26,10 +26,14 @@ Desk open_desk(const Globals& g);
 // The format asked for (table by default); exit 2 for a format this command does not offer.
 Format output_format(const Globals& g, std::initializer_list<Format> allowed = {
                                            Format::table, Format::json, Format::csv});
-// Writes text to stdout (or to -o FILE when given).
+// Writes text for people to stdout (or to -o FILE when given): its control characters made
+// visible, render_table's bold shown on a colour terminal. -o refuses (exit 4) the desk's
+// .git directory and the files it tracks.
 void emit(const Globals& g, const std::string& text);
-// Writes one JSON document to stdout.
+// Writes one JSON document to stdout, exact (DEL and C1 controls written as \u escapes).
 void emit_json(const Globals& g, const Json& doc);
+// Writes a table as CSV, exact (its controls made visible only when stdout is a terminal).
+void emit_csv(const Globals& g, const Table& t);
 // Writes rows as the chosen format: a table, CSV, Markdown, or the given JSON.
 void emit_rows(const Globals& g, const Table& t, const Json& json);
 // Prints one object's fields: aligned "name  value" lines followed by `rest` (table), or a

@@ -82,15 +82,22 @@ void run_list(const Globals& g, bool overdue) {
   output_format(g, {Format::table, Format::json, Format::csv, Format::md});
   Desk desk = open_desk(g);
   Json arr = Json::array();
-  Table t{{"ID", "STATUS", "CUSTOMER", "AGAINST", "HANDLER", "DUE", "TEXT"}, {}, {}};
+  // A table marks an overdue due time with !; CSV gives it a column of its own.
+  bool csv =
+      output_format(g, {Format::table, Format::json, Format::csv, Format::md}) == Format::csv;
+  Table t{{"ID", "STATUS", "CUSTOMER", "AGAINST", "HANDLER", "DUE", "TEXT"},
+          {},
+          {},
+          {0, 0, 16, 0, 0, 0, 40}};
+  if (csv) t.headers.insert(t.headers.begin() + 6, "OVERDUE");
   for (const auto& c : all_complaints(desk)) {
     if (overdue && !c.overdue) continue;
     Json j = complaint_json(c);
     j.erase("events");
     arr.push_back(j);
-    t.rows.push_back({c.id, c.status, truncate_width(c.customer, 16), c.against, c.handler,
-                      short_time(c.due, desk.zone()) + (c.overdue ? " !" : ""),
-                      truncate_width(one_line(c.text, 200), 40)});
+    t.rows.push_back({c.id, c.status, c.customer, c.against, c.handler,
+                      short_time(c.due, desk.zone()) + (!csv && c.overdue ? " !" : ""), c.text});
+    if (csv) t.rows.back().insert(t.rows.back().begin() + 6, c.overdue ? "yes" : "no");
   }
   emit_rows(g, t, arr);
 }
@@ -118,7 +125,7 @@ void register_complaint(CLI::App& app, Globals& g) {
     after_write(desk);
     if (output_format(g) == Format::json)
       return emit_json(g, complaint_json(load_complaint(desk, c.id)));
-    std::cout << c.id << "\n";
+    emit(g, c.id + "\n");
   });
 
   auto a = std::make_shared<ActArgs>();

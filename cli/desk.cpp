@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "lib/error.hpp"
+#include "lib/text.hpp"
 #include "lib/validate.hpp"
 #include "lib/workflow.hpp"
 
@@ -39,7 +40,7 @@ void run_init(const InitOptions& o) {
   if (auto n = desk.repo().config("user.name")) author.name = *n;
   if (auto e = desk.repo().config("user.email")) author.email = *e;
   desk.commit_as(author, files, "desk", "init", o.name.empty() ? "new desk" : o.name);
-  std::cout << "initialised desk in " << o.dir << "\n";
+  std::cout << "initialised desk in " << printable(o.dir, false) << "\n";
 }
 
 void run_staff_add(const Globals& g, const StaffOptions& o) {
@@ -61,7 +62,7 @@ void run_staff_add(const Globals& g, const StaffOptions& o) {
   });
   desk.reload_staff();
   after_write(desk);
-  std::cout << o.id << "\n";
+  emit(g, o.id + "\n");
 }
 
 Table staff_table(const std::map<std::string, Staff>& staff) {
@@ -86,7 +87,7 @@ void run_staff_show(const Globals& g, const std::string& id) {
   const Staff& s = desk.staff_member(id);
   if (output_format(g) == Format::json) return emit_json(g, staff_json(s));
   std::map<std::string, Staff> one{{s.id, s}};
-  if (output_format(g) == Format::csv) return emit(g, render_csv(staff_table(one)));
+  if (output_format(g) == Format::csv) return emit_csv(g, staff_table(one));
   std::string skills;
   for (const auto& k : s.skills) skills += (skills.empty() ? "" : ", ") + k;
   emit(g, render_fields({{"id", s.id},
@@ -122,7 +123,7 @@ void run_vendor_add(const Globals& g, const VendorOptions& o) {
     desk.commit({{vendor_path(o.id), emit_yaml(vendor_json(v))}}, o.id, "vendor-add", o.name);
   });
   after_write(desk);
-  std::cout << o.id << "\n";
+  emit(g, o.id + "\n");
 }
 
 Table vendor_table(const std::map<std::string, Vendor>& vendors) {
@@ -152,7 +153,7 @@ void run_vendor_show(const Globals& g, const std::string& id) {
   const Vendor& v = it->second;
   if (output_format(g) == Format::json) return emit_json(g, vendor_json(v));
   std::map<std::string, Vendor> one{{v.id, v}};
-  if (output_format(g) == Format::csv) return emit(g, render_csv(vendor_table(one)));
+  if (output_format(g) == Format::csv) return emit_csv(g, vendor_table(one));
   emit(g, render_fields({{"id", v.id},
                          {"name", v.name},
                          {"contact", v.contact},
@@ -196,7 +197,7 @@ void run_commit(const Globals& g, const std::string& message) {
                                               paths.size() == 1 ? "" : "s")
                                 : message,
                 also);
-    for (const auto& p : paths) std::cout << p << "\n";
+    for (const auto& p : paths) emit(g, p + "\n");
   });
 }
 

@@ -95,7 +95,7 @@ void run_set(const Globals& g, const DutyOptions& o) {
   if (f == Format::json) return emit_json(g, duty_json(e));
   std::string who;
   for (const auto& s : e.staff) who += (who.empty() ? "" : " ") + s;
-  std::cout << e.date << " " << e.shift.name << " " << shift_hours(e.shift) << " " << who << "\n";
+  emit(g, e.date + " " + e.shift.name + " " + shift_hours(e.shift) + " " + who + "\n");
 }
 
 void run_who(const Globals& g, const DutyOptions& o) {
@@ -109,7 +109,7 @@ void run_who(const Globals& g, const DutyOptions& o) {
                       d["phone"].get<std::string>(), d["shift"].get<std::string>(),
                       d["hours"].get<std::string>(), d["date"].get<std::string>()});
   if (f == Format::table && duty.empty()) {
-    std::cout << "nobody is on duty at " << desk.stamp(at) << "\n";
+    emit(g, "nobody is on duty at " + desk.stamp(at) + "\n");
     return;
   }
   emit_rows(g, t, duty);

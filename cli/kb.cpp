@@ -66,7 +66,7 @@ std::string joined(const std::vector<std::string>& items, const char* sep = ", "
 // Prints an article that was just written: its JSON, or its ID and status.
 void print_changed(const Globals& g, const Article& a) {
   if (output_format(g) == Format::json) return emit_json(g, article_json(a));
-  std::cout << a.id << " " << a.status << " v" << a.version << "\n";
+  emit(g, fmt::format("{} {} v{}\n", a.id, a.status, a.version));
 }
 
 void run_new(const Globals& g, const NewOptions& o) {
@@ -74,7 +74,7 @@ void run_new(const Globals& g, const NewOptions& o) {
   Article a = create_article(desk, o.text.text(), o.from);
   after_write(desk);
   if (output_format(g) == Format::json) return emit_json(g, article_json(a));
-  std::cout << a.id << "\n";
+  emit(g, a.id + "\n");
 }
 
 std::string slurp(const std::filesystem::path& p) {
@@ -218,12 +218,13 @@ void article_rows(const Globals& g, const Desk& desk, const std::vector<Article>
   Json arr = Json::array();
   Table t{{"ID", "STATUS", "VER", "AUTHOR", "REVIEWER", "REVIEW DUE", "TITLE"},
           {},
-          {false, false, true, false, false, false, false}};
+          {false, false, true, false, false, false, false},
+          {0, 0, 0, 0, 0, 0, 40}};
   for (const auto& a : list) {
     arr.push_back(article_json(a, false));
     std::string due = a.review_due.empty() ? "" : short_time(a.review_due, desk.zone());
-    t.rows.push_back({a.id, a.status, std::to_string(a.version), a.author, a.reviewer, due,
-                      truncate_width(a.title, 40)});
+    t.rows.push_back(
+        {a.id, a.status, std::to_string(a.version), a.author, a.reviewer, due, a.title});
   }
   emit_rows(g, t, arr);
 }
@@ -245,11 +246,16 @@ void run_search(const Globals& g, const SearchOptions& o) {
   Format f = output_format(g);
   Desk desk = open_desk(g);
   std::string query = joined(o.words, " ");
+  // Matches are marked 【so】; a colour table shows them bold instead (render_table).
   bool bold = f == Format::table && use_color();
   auto hits = search_articles(desk, query, o.all, o.limit > 0 ? static_cast<size_t>(o.limit) : 0,
-                              bold ? "\x1b[1m" : "【", bold ? "\x1b[0m" : "】");
+                              "【", "】");
   Json arr = Json::array();
-  Table t{{"SCORE", "ID", "STATUS", "TITLE", "SNIPPET"}, {}, {true, false, false, false, false}};
+  Table t{{"SCORE", "ID", "STATUS", "TITLE", "SNIPPET"},
+          {},
+          {true, false, false, false, false},
+          {0, 0, 0, 30, 0}};
+  if (bold) t.mark_open = "【", t.mark_close = "】";
   for (const auto& h : hits) {
     Json j = Json::object();
     j["id"] = h.id;
@@ -258,8 +264,7 @@ void run_search(const Globals& g, const SearchOptions& o) {
     j["snippet"] = h.snippet;
     if (o.all) j["status"] = h.status;
     arr.push_back(j);
-    t.rows.push_back(
-        {fmt::format("{:.2f}", h.score), h.id, h.status, truncate_width(h.title, 30), h.snippet});
+    t.rows.push_back({fmt::format("{:.2f}", h.score), h.id, h.status, h.title, h.snippet});
   }
   emit_rows(g, t, arr);
 }
@@ -268,7 +273,7 @@ void run_pending(const Globals& g, const std::string& by) {
   output_format(g);
   Desk desk = open_desk(g);
   Json arr = Json::array();
-  Table t{{"ID", "STATUS", "CONSULTANT", "RESOLVED", "TITLE"}, {}, {}};
+  Table t{{"ID", "STATUS", "CONSULTANT", "RESOLVED", "TITLE"}, {}, {}, {0, 0, 0, 0, 40}};
   for (const auto& p : pending_tickets(desk)) {
     if (!by.empty() && p.consultant != by) continue;
     Json j = Json::object();
@@ -280,8 +285,7 @@ void run_pending(const Globals& g, const std::string& by) {
     j["closed_at"] = p.ticket.closed_at.empty() ? Json() : Json(p.ticket.closed_at);
     arr.push_back(j);
     t.rows.push_back({p.ticket.id, p.ticket.status, p.consultant,
-                      short_time(p.ticket.resolved_at, desk.zone()),
-                      truncate_width(p.ticket.title, 40)});
+                      short_time(p.ticket.resolved_at, desk.zone()), p.ticket.title});
   }
   emit_rows(g, t, arr);
 }

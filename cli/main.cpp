@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "lib/error.hpp"
+#include "lib/text.hpp"
 
 namespace {
 
@@ -39,9 +40,34 @@ std::string suggestion(const CLI::App& app, int argc, char** argv) {
   return "see `sdesk --help`";
 }
 
+// Messages often quote what was typed or read: shown as text, one line each.
 void print_error(const std::string& msg, const std::string& hint) {
-  std::fprintf(stderr, "sdesk: error: %s\n", msg.c_str());
-  if (!hint.empty()) std::fprintf(stderr, "hint: %s\n", hint.c_str());
+  std::fprintf(stderr, "sdesk: error: %s\n", sdesk::printable(msg, false).c_str());
+  if (!hint.empty()) std::fprintf(stderr, "hint: %s\n", sdesk::printable(hint, false).c_str());
+}
+
+// Every value of every option and positional argument, in every command, must be UTF-8: the
+// check runs first while parsing (before the command), exit 4 naming the option.
+void require_utf8(CLI::App* app) {
+  for (CLI::Option* o : app->get_options()) {
+    if (o->get_expected_max() == 0) continue;  // a flag takes no text
+    std::string name = o->get_name();
+    if (name.empty()) name = o->get_name(true);
+    o->transform(CLI::Validator(
+        [name](std::string& v) {
+          if (!sdesk::valid_utf8(v)) sdesk::refuse("{} is not valid UTF-8", name);
+          return std::string();
+        },
+        "", "utf8"));
+  }
+  for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) require_utf8(sub);
+}
+
+// The first argument that is not UTF-8 (1-based), or 0.
+int non_utf8_argument(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (!sdesk::valid_utf8(argv[i])) return i;
+  return 0;
 }
 
 }  // namespace
@@ -66,6 +92,7 @@ int main(int argc, char** argv) {
   cli::register_report(app, g);
   cli::register_duty(app, g);
   cli::register_sync(app, g);
+  require_utf8(&app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -75,6 +102,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    if (int i = non_utf8_argument(argc, argv)) {  // a stray word no option took
+      print_error(fmt::format("argument {} is not valid UTF-8", i), "");
+      return static_cast<int>(Exit::refused);
+    }
     std::string msg = e.what();
     print_error(msg, msg.find("not expected") != std::string::npos ||
                              msg.find("subcommand") != std::string::npos

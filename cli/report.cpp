@@ -46,7 +46,7 @@ void run_kpi(const Globals& g, const ReportOptions& o) {
     Table t{{"KPI", "指标", "VALUE"}, {}, {false, false, true}};
     for (const auto& [key, name] : kpi_names())
       t.rows.push_back({key, name, show(key, doc["kpi"][key])});
-    if (f == Format::csv) return emit(g, render_csv(t));
+    if (f == Format::csv) return emit_csv(g, t);
     if (f == Format::md)
       return emit(g, fmt::format("**{} .. {}**\n\n", p.from_text, p.to_text) + render_markdown(t));
     return emit(
@@ -70,7 +70,7 @@ void run_kpi(const Globals& g, const ReportOptions& o) {
   std::vector<std::string> total{"(all)"};
   for (const auto& key : scalar_keys()) total.push_back(show(key, doc["kpi"][key]));
   t.rows.push_back(total);
-  if (f == Format::csv) return emit(g, render_csv(t));
+  if (f == Format::csv) return emit_csv(g, t);
   if (f == Format::md) return emit(g, render_markdown(t));
   emit(g, fmt::format("period {} .. {}\n", p.from_text, p.to_text) + render_table(t, use_color()));
 }
@@ -97,7 +97,7 @@ void run_performance(const Globals& g, const ReportOptions& o) {
       r.push_back(raw ? raw_cell(row["kpi"][key]) : kpi_cell(key, row["kpi"][key]));
     t.rows.push_back(r);
   }
-  if (f == Format::csv) return emit(g, render_csv(t));
+  if (f == Format::csv) return emit_csv(g, t);
   if (f == Format::md) return emit(g, render_markdown(t));
   std::string w;
   for (auto it = doc["weights"].begin(); it != doc["weights"].end(); ++it)
@@ -124,7 +124,7 @@ void run_complaints(const Globals& g, const ReportOptions& o) {
   t.rows.push_back({"overdue_share", "",
                     f == Format::csv ? raw_cell(doc["overdue_share"])
                                      : kpi_cell("overdue_rate", doc["overdue_share"])});
-  if (f == Format::csv) return emit(g, render_csv(t));
+  if (f == Format::csv) return emit_csv(g, t);
   if (f == Format::md) return emit(g, render_markdown(t));
   emit(g, render_table(t, use_color()));
 }

@@ -69,7 +69,8 @@ void run_sla(const Globals& g, const SlaOptions& o) {
   Json arr = Json::array();
   Table table{{"ID", "PRI", "STATUS", "DUE", "LEFT", "SLA", "ASSIGNEE", "TITLE"},
               {},
-              {false, false, false, false, true, false, false, false}};
+              {false, false, false, false, true, false, false, false},
+              {0, 0, 0, 0, 0, 0, 0, 40}};
   for (const auto& r : rows) {
     bool breached = r.st.response_breached || r.st.resolve_breached;
     Json j = Json::object();
@@ -83,10 +84,9 @@ void run_sla(const Globals& g, const SlaOptions& o) {
     arr.push_back(j);
     std::string flag = breached ? "BREACHED" : r.st.at_risk ? "at risk" : "ok";
     if (!r.st.due && !r.st.warnings.empty()) flag = "no calendar";
-    table.rows.push_back({r.t.id, r.t.priority, r.t.status,
-                          r.st.due ? format_short(*r.st.due, z) : "—",
-                          r.st.left_minutes ? span_text(*r.st.left_minutes) : "—", flag,
-                          r.t.assignee, truncate_width(r.t.title, 40)});
+    table.rows.push_back(
+        {r.t.id, r.t.priority, r.t.status, r.st.due ? format_short(*r.st.due, z) : "—",
+         r.st.left_minutes ? span_text(*r.st.left_minutes) : "—", flag, r.t.assignee, r.t.title});
   }
   if (f == Format::json) return emit_json(g, arr);
   emit_rows(g, table, arr);
@@ -125,7 +125,7 @@ void run_explain(const Globals& g, const std::string& id) {
     table.rows.push_back({i.clock, format_short(i.from, z), format_short(i.to, z),
                           std::to_string(i.minutes), i.counted ? "yes" : "no", i.why});
   }
-  if (f == Format::csv) return emit(g, render_csv(table));
+  if (f == Format::csv) return emit_csv(g, table);
   if (f == Format::json) {
     Json j = Json::object();
     j["id"] = t.id;
@@ -211,7 +211,7 @@ void run_calendar_check(const Globals& g, const std::string& date) {
     Table t{{"DATE", "WEEKDAY", "WORKING", "REASON", "HOURS"}, {}, {}};
     t.rows.push_back(
         {format_day(d.day), weekday_name(d.day), d.working ? "yes" : "no", d.reason, hours});
-    return emit(g, render_csv(t));
+    return emit_csv(g, t);
   }
   emit(g, fmt::format("{} {}: {} ({}{})\n", format_day(d.day), weekday_name(d.day),
                       d.working ? "working day" : "day off", d.reason,

@@ -101,7 +101,7 @@ void register_survey(CLI::App& app, Globals& g) {
     SurveyCampaign c = create_campaign(desk, na->campaign, na->period, na->anonymous);
     after_write(desk);
     if (f == Format::json) return emit_json(g, campaign_json(c));
-    std::cout << c.name << "\n";
+    emit(g, c.name + "\n");
   });
 
   auto ra = std::make_shared<RecordArgs>();

@@ -13,6 +13,7 @@
 #include "lib/error.hpp"
 #include "lib/merge.hpp"
 #include "lib/scan.hpp"
+#include "lib/text.hpp"
 #include "lib/verify.hpp"
 
 namespace sdesk::cli {
@@ -29,7 +30,9 @@ void run_sync(const Globals& g, const std::string& remote) {
   SyncOptions o;
   o.remote = remote;
   if (isatty(STDERR_FILENO))
-    o.progress = [](const std::string& line) { std::fprintf(stderr, "sdesk: %s\n", line.c_str()); };
+    o.progress = [](const std::string& line) {
+      std::fprintf(stderr, "sdesk: %s\n", printable(line, false).c_str());
+    };
   SyncResult r = sync_desk(desk, o);
   Json renamed = Json::array();
   for (const auto& [old_id, new_id] : r.renamed)
@@ -42,7 +45,7 @@ void run_sync(const Globals& g, const std::string& remote) {
     Table t{{"REMOTE", "OUTCOME", "HEAD", "PUSHED", "MERGED"}, {}, {}};
     t.rows.push_back(
         {r.remote, r.outcome, r.head, r.pushed ? "yes" : "no", std::to_string(r.merged.size())});
-    return emit(g, render_csv(t));
+    return emit_csv(g, t);
   }
   std::string b = r.branch.substr(11);
   std::string out = r.outcome == "up-to-date"
@@ -84,7 +87,7 @@ void run_verify(const Globals& g, const std::string& range) {
   } else if (f == Format::csv) {
     Table t{{"COMMIT", "PATH", "MESSAGE"}, {}, {}};
     for (const auto& x : findings) t.rows.push_back({x.commit, x.path, x.message});
-    emit(g, render_csv(t));
+    emit_csv(g, t);
   } else {
     std::string out;
     for (const auto& x : findings) out += finding_line(x) + "\n";
@@ -102,7 +105,7 @@ void run_verify(const Globals& g, const std::string& range) {
 void run_hook_install(const Globals& g) {
   Repo repo = open_repo(g);
   std::string file = install_hook(repo, self_exe());
-  std::cout << file << "\n";
+  emit(g, file + "\n");
 }
 
 void run_conflicts(const Globals& g) {

@@ -43,7 +43,7 @@ void print_new_ticket(const Globals& g, Desk& desk, const Ticket& t) {
     emit_json(g, ticket_json(t, compute_sla(t, desk.settings(), desk.now()), desk.zone()));
     return;
   }
-  std::cout << t.id << "\n";
+  emit(g, t.id + "\n");
 }
 
 void warn_sla(const SlaState& st) {
@@ -86,7 +86,8 @@ std::string ask(const std::string& label, const std::string& dflt, bool required
 
 // The interactive intake: the desk's phone script, then each field in the norm's order.
 void prompt_intake(const Settings& s, NewOptions& o) {
-  if (!s.phone_script.empty()) std::cerr << "话术 / phone script: " << s.phone_script << "\n";
+  if (!s.phone_script.empty())
+    std::cerr << "话术 / phone script: " << printable(s.phone_script, true) << "\n";
   auto req = [&](const char* f) { return !s.optional_intake.count(f); };
   o.in.title = ask("title (摘要)", "", true);
   o.in.customer = ask("customer (客户)", "", req("customer"));
@@ -273,17 +274,24 @@ void run_list(const Globals& g, const ListOptions& o) {
     for (const auto& r : rows) arr.push_back(ticket_json(r.t, r.st, z, false));
     return emit_json(g, arr);
   }
-  Table t{{"ID", "PRI", "STATUS", "TIER", "ASSIGNEE", "CUSTOMER", "DUE", "TITLE"}, {}, {}};
+  // A table marks the due time (! breached, ~ at risk); CSV gives the mark a column of its own.
+  bool csv = f == Format::csv;
+  Table t{{"ID", "PRI", "STATUS", "TIER", "ASSIGNEE", "CUSTOMER", "DUE", "TITLE"},
+          {},
+          {},
+          {0, 0, 0, 0, 0, 16, 0, 40}};
+  if (csv) t.headers.insert(t.headers.begin() + 7, "SLA");
   for (const auto& r : rows) {
     std::string due = r.st.due ? format_short(*r.st.due, z) : "";
-    if (r.st.response_breached || r.st.resolve_breached)
-      due += " !";
-    else if (r.st.at_risk)
-      due += " ~";
-    t.rows.push_back({r.t.id, r.t.priority, r.t.status, r.t.tier, r.t.assignee,
-                      truncate_width(r.t.customer, 16), due, truncate_width(r.t.title, 40)});
+    bool breached = r.st.response_breached || r.st.resolve_breached;
+    std::string sla = breached ? "breached" : r.st.at_risk ? "at_risk" : "";
+    if (!csv && !sla.empty()) due += breached ? " !" : " ~";
+    t.rows.push_back(
+        {r.t.id, r.t.priority, r.t.status, r.t.tier, r.t.assignee, r.t.customer, due, r.t.title});
+    if (csv) t.rows.back().insert(t.rows.back().begin() + 7, sla);
   }
-  emit(g, f == Format::csv ? render_csv(t) : render_table(t, use_color()));
+  if (csv) return emit_csv(g, t);
+  emit(g, render_table(t, use_color()));
 }
 
 // Runs one lifecycle verb and prints the ticket's new status (or its JSON).
@@ -295,7 +303,7 @@ void act(const Globals& g, const std::string& id, Json fields, const std::string
     emit_json(g, ticket_json(t, compute_sla(t, desk.settings(), desk.now()), desk.zone()));
     return;
   }
-  std::cout << t.id << " " << t.status << (t.assignee.empty() ? "" : " " + t.assignee) << "\n";
+  emit(g, t.id + " " + t.status + (t.assignee.empty() ? "" : " " + t.assignee) + "\n");
 }
 
 Json fields(const std::string& action) {

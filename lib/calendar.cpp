@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "lib/text.hpp"
+
 namespace sdesk {
 
 using namespace std::chrono;
@@ -252,6 +254,7 @@ std::int64_t Clock::target_seconds(Time start, const Duration& t) const {
 }
 
 CalendarYear parse_holiday_cn(const std::string& text, const std::string& file) {
+  if (int bad = invalid_utf8_line(text)) refuse("{}:{}: not valid UTF-8", file, bad);
   Json doc;
   try {
     doc = Json::parse(text);
@@ -276,6 +279,7 @@ CalendarYear parse_holiday_cn(const std::string& text, const std::string& file) 
     std::string name =
         d.contains("name") && d["name"].is_string() ? d["name"].get<std::string>() : "";
     if (name.find_first_of("\n\r") != std::string::npos) refuse("{}.name: has a line break", where);
+    check_text(name, where + ".name", true);
     date::local_days day;
     try {
       day = parse_day(d["date"].get<std::string>(), "date");

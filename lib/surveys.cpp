@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "lib/error.hpp"
+#include "lib/text.hpp"
 
 namespace sdesk {
 
@@ -278,6 +279,8 @@ std::vector<SurveyResponse> import_responses(Desk& desk, const std::string& camp
                                              const std::string& file_name) {
   const Staff& op = desk.op();
   SurveyCampaign c = load_campaign(desk, campaign);
+  if (int bad = invalid_utf8_line(csv_text))
+    refuse("{}:{}: not valid UTF-8 (save the file as UTF-8)", file_name, bad);
   auto records = parse_csv(csv_text, file_name);
   if (records.empty()) refuse("{}: the file is empty (no header row)", file_name);
   static const std::map<std::string, std::string> names = {
@@ -332,6 +335,8 @@ std::vector<SurveyResponse> import_responses(Desk& desk, const std::string& camp
     for (std::size_t k = 0; k < columns.size(); ++k) {
       std::string v = trim(rec.fields[k]);
       const std::string& col = columns[k];
+      std::string why = text_problem(v, col != "comment");
+      if (!why.empty()) refuse("{}:{}: {} {}", file_name, rec.line, col, why);
       if (col == "customer")
         r.customer = v;
       else if (col == "contact")

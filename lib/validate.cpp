@@ -1,8 +1,10 @@
 #include "lib/validate.hpp"
 
+#include <filesystem>
 #include <map>
 
 #include "lib/complaints.hpp"
+#include "lib/desk.hpp"
 #include "lib/error.hpp"
 #include "lib/kb.hpp"
 #include "lib/settings.hpp"
@@ -118,6 +120,38 @@ void check_append_only(const std::string& path, const std::string& old_text,
     }
     if (!renamed) refuse("{}: events: event {} was altered (events are append-only)", path, id);
   }
+}
+
+void refuse_output_path(const Desk& desk, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec);
+  // A link is followed as the write would follow it, even when it points at nothing yet.
+  for (int hops = 0; hops < 40 && fs::is_symlink(p, ec); ++hops) {
+    fs::path to = fs::read_symlink(p, ec);
+    if (ec) break;
+    p = to.is_absolute() ? to : p.parent_path() / to;
+  }
+  p = fs::weakly_canonical(p, ec).lexically_normal();
+  auto inside = [&](const fs::path& dir) {
+    if (dir.empty()) return false;
+    std::error_code e;
+    fs::path d = fs::weakly_canonical(dir, e).lexically_normal();
+    fs::path rel = p.lexically_relative(d);
+    return !rel.empty() && *rel.begin() != "..";
+  };
+  const Repo& repo = desk.repo();
+  fs::path root = repo.workdir();
+  if (inside(repo.gitdir()) || (!root.empty() && inside(root / ".git")))
+    refuse("-o {}: is inside the desk's .git directory", path);
+  if (fs::is_directory(p, ec)) refuse("-o {}: is a directory", path);
+  if (root.empty() || !inside(root)) return;
+  std::error_code e;
+  std::string rel =
+      p.lexically_relative(fs::weakly_canonical(root, e).lexically_normal()).generic_string();
+  TreePtr tree = repo.head_tree();
+  if (repo.blob_at(tree.get(), rel))
+    refuse("-o {}: is a file the desk tracks ({}); write the report outside it", path, rel);
 }
 
 }  // namespace sdesk

@@ -5,6 +5,8 @@
 
 namespace sdesk {
 
+class Desk;
+
 // Validates a desk file's text by the kind its path names (desk.yaml, staff/, tickets/, …);
 // exit 4 naming file, line and field. Files that are not sdesk objects pass.
 void validate_file(const std::string& path, const std::string& text);
@@ -17,5 +19,8 @@ std::string object_of_path(const std::string& path);
 // else by layout (desk.yaml is `desk`, duty/YYYY/MM.yaml `duty-YYYY-MM`, a survey's
 // campaign.yaml the campaign), else the file stem; "" for files that are not objects.
 std::string object_of_file(const std::string& path, const std::string& text);
+// Refuses (exit 4, naming the path) an output file (-o) inside the desk's .git directory, one
+// the desk tracks, or a directory; `..` and symbolic links are resolved first.
+void refuse_output_path(const Desk& desk, const std::string& path);
 
 }  // namespace sdesk

@@ -12,6 +12,7 @@
 #include <valijson/validator.hpp>
 
 #include "lib/error.hpp"
+#include "lib/text.hpp"
 
 namespace sdesk {
 
@@ -63,8 +64,16 @@ struct Converter {
     refuse("{}:{}: {}", file, n.Mark().line + 1, msg);
   }
 
-  Json scalar(const YAML::Node& n) {
+  // The field a JSON pointer names, as messages show it ("events.0.title").
+  static std::string field_of(const std::string& ptr) {
+    std::string f;
+    for (char c : ptr) f += c == '/' ? '.' : c;
+    return f.empty() ? "document" : f.substr(f[0] == '.' ? 1 : 0);
+  }
+
+  Json scalar(const YAML::Node& n, const std::string& ptr) {
     const std::string& s = n.Scalar();
+    if (!valid_utf8(s)) fail(n, field_of(ptr) + ": not valid UTF-8");
     if (n.Tag() != "?") return s;  // quoted or tagged: always a string
     if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
     if (s == "true" || s == "True" || s == "TRUE") return true;
@@ -83,7 +92,7 @@ struct Converter {
       case YAML::NodeType::Undefined:
         return nullptr;
       case YAML::NodeType::Scalar:
-        return scalar(n);
+        return scalar(n, ptr);
       case YAML::NodeType::Sequence: {
         Json a = Json::array();
         size_t i = 0;
@@ -95,6 +104,7 @@ struct Converter {
         for (const auto& kv : n) {
           if (!kv.first.IsScalar()) fail(kv.first, "a key must be plain text");
           std::string key = kv.first.Scalar();
+          if (!valid_utf8(key)) fail(kv.first, field_of(ptr) + ": a key is not valid UTF-8");
           if (o.contains(key)) fail(kv.first, fmt::format("duplicate key '{}'", key));
           std::string esc = key;
           for (size_t p = 0; (p = esc.find('~', p)) != std::string::npos; p += 2)
@@ -286,6 +296,14 @@ void emit(std::string& out, const Json& v, int indent) {
 }  // namespace
 
 std::string emit_yaml(const Json& doc, std::string_view header_comment) {
+  // The last gate before a file is written: text no read would accept is refused here.
+  auto [pointer, why] = find_bad_text(doc);
+  if (!why.empty()) {
+    std::string field = pointer.substr(pointer.empty() ? 0 : 1);
+    for (auto& c : field)
+      if (c == '/') c = '.';
+    refuse("{} {}", field.empty() ? "text" : field, why);
+  }
   std::string out;
   if (!header_comment.empty()) {
     std::istringstream in{std::string(header_comment)};
@@ -328,7 +346,12 @@ void validate_schema(const Parsed& p, const std::string& name) {
   valijson::Validator validator;
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter target(doc);
-  if (validator.validate(schema, target, &results)) return;
+  if (validator.validate(schema, target, &results)) {
+    // Schemas say what each field is; one rule for all says what text a desk may hold.
+    auto [pointer, why] = find_bad_text(p.doc);
+    if (!why.empty()) refuse_field(p, pointer, why);
+    return;
+  }
   valijson::ValidationResults::Error e, best;
   size_t depth = 0;
   bool first = true;

@@ -20,15 +20,16 @@ struct Parsed {
 };
 
 // Parses YAML text; throws exit 4 "FILE:LINE: ..." when it does not parse, is too large or too
-// deeply nested, or expands into too many values (alias bombs).
+// deeply nested, expands into too many values (alias bombs), or holds text that is not UTF-8.
 Parsed parse_yaml(std::string_view text, const std::string& file);
-// Writes a document as block YAML, strings as UTF-8 text, with a leading comment if given.
+// Writes a document as block YAML, strings as UTF-8 text, with a leading comment if given;
+// exit 4 naming the field for text that is not UTF-8 or a control character in a one-line field.
 std::string emit_yaml(const Json& doc, std::string_view header_comment = {});
 // Throws exit 4 naming FILE:LINE and field for a value in a parsed file.
 [[noreturn]] void refuse_field(const Parsed& p, const std::string& pointer,
                                const std::string& message);
-// Validates a parsed file against the embedded schema `name` (e.g. "ticket");
-// throws exit 4 naming file, line and field at the first finding.
+// Validates a parsed file against the embedded schema `name` (e.g. "ticket") and the text rule
+// of lib/text.hpp; throws exit 4 naming file, line and field at the first finding.
 void validate_schema(const Parsed& p, const std::string& name);
 // The embedded schema files, by file name (ticket.schema.json -> text).
 const std::map<std::string, std::string>& embedded_schemas();
