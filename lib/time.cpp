@@ -139,6 +139,8 @@ Duration parse_duration(std::string_view text, std::string_view what) {
   std::string s(text);
   if (!std::regex_match(s.c_str(), m, re))
     refuse("{}: '{}' is not a duration (use Nm, Nh, Nd or Nmo)", what, text);
+  if (m[1].length() > 6)
+    refuse("{}: '{}' is too long a duration (at most 999999 of a unit)", what, text);
   Duration d;
   d.amount = std::atoll(m[1].str().c_str());
   std::string u = m[2].str();

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include <valijson/validator.hpp>
 
 #include "lib/error.hpp"
+#include "lib/text.hpp"
 
 namespace sdesk {
 
@@ -70,7 +72,13 @@ struct Converter {
     if (s == "true" || s == "True" || s == "TRUE") return true;
     if (s == "false" || s == "False" || s == "FALSE") return false;
     if (s.size() < 19 && is_int(s, false)) return std::stoll(s);
-    if (s.size() < 40 && is_float(s)) return std::stod(s);
+    if (s.size() < 40 && is_float(s)) {
+      try {
+        return std::stod(s);
+      } catch (const std::out_of_range&) {
+        return s;  // beyond a double (1.0e999): kept as the text it is
+      }
+    }
     return s;
   }
 
@@ -127,6 +135,9 @@ Parsed parse_yaml(std::string_view text, const std::string& file) {
   Parsed out;
   out.file = file;
   if (text.size() > kMaxBytes) refuse("{}: file too large ({} bytes)", file, text.size());
+  if (size_t bad = invalid_utf8_at(text); bad != std::string_view::npos)
+    refuse("{}:{}: not UTF-8 text (byte {} of the file)", file,
+           std::count(text.begin(), text.begin() + bad, '\n') + 1, bad + 1);
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
@@ -187,6 +198,8 @@ std::string quoted(const std::string& s) {
 
 bool literal_ok(const std::string& s) {
   if (s.find('\n') == std::string::npos || s.front() == ' ' || s.front() == '\n') return false;
+  // A block literal keeps one final line break: more are written quoted.
+  if (s.size() >= 2 && s.compare(s.size() - 2, 2, "\n\n") == 0) return false;
   for (unsigned char c : s)
     if ((c < 0x20 && c != '\n') || c == 0x7f) return false;
   std::istringstream in(s);
@@ -199,6 +212,12 @@ bool literal_ok(const std::string& s) {
 std::string scalar_text(const Json& v) {
   if (v.is_null()) return "null";
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_float()) {
+    std::string d = v.dump();  // 1e+300 reads back as text: write 1.0e+300
+    if (d.find('.') == std::string::npos && d.find('e') != std::string::npos)
+      d.insert(d.find('e'), ".0");
+    return d;
+  }
   if (v.is_number()) return v.dump();
   const auto& s = v.get_ref<const std::string&>();
   return plain_safe(s) ? s : quoted(s);
