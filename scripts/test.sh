@@ -14,8 +14,9 @@ fi
 (cd build && ctest --output-on-failure)
 
 echo "== sanitizers: ASan + UBSan build in build-asan/"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDESK_SANITIZE=ON \
-  -DSDESK_WERROR=ON >/dev/null
+# Without -Werror: gcc's sanitizer instrumentation brings warnings of its own (maybe-uninitialized,
+# stringop-overflow) that the normal build above does not have.
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDESK_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$(nproc)"
 # Reports go to files (one per process) so that none is lost in a subprocess's stderr that a
 # test reads, and so that a report fails the run even where the exit code was expected.

@@ -28,9 +28,18 @@ bool accepted(F&& f) {
 }
 
 // Aborts with a message when a property that must hold for every input does not.
-inline void check(bool ok, const char* what, const std::string& detail = {}) {
+inline void check(bool ok, const char* what) {
   if (ok) return;
-  std::fprintf(stderr, "fuzz finding: %s\n%s\n", what, detail.c_str());
+  std::fprintf(stderr, "fuzz finding: %s\n", what);
+  std::abort();
+}
+
+// Likewise, also printing detail(), which is called only when the property fails.
+template <typename F>
+void check(bool ok, const char* what, F&& detail) {
+  if (ok) return;
+  std::string d = detail();
+  std::fprintf(stderr, "fuzz finding: %s\n%s\n", what, d.c_str());
   std::abort();
 }
 
