@@ -67,6 +67,8 @@ struct Converter {
 
   Json scalar(const YAML::Node& n) {
     const std::string& s = n.Scalar();
+    if (invalid_utf8_at(s) != std::string_view::npos)  // an escape such as "\uD800"
+      fail(n, "a string that is not UTF-8 text (an escaped surrogate?)");
     if (n.Tag() != "?") return s;  // quoted or tagged: always a string
     if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
     if (s == "true" || s == "True" || s == "TRUE") return true;
@@ -103,6 +105,8 @@ struct Converter {
         for (const auto& kv : n) {
           if (!kv.first.IsScalar()) fail(kv.first, "a key must be plain text");
           std::string key = kv.first.Scalar();
+          if (invalid_utf8_at(key) != std::string_view::npos)
+            fail(kv.first, "a key that is not UTF-8 text (an escaped surrogate?)");
           if (o.contains(key)) fail(kv.first, fmt::format("duplicate key '{}'", key));
           std::string esc = key;
           for (size_t p = 0; (p = esc.find('~', p)) != std::string::npos; p += 2)
@@ -135,9 +139,17 @@ Parsed parse_yaml(std::string_view text, const std::string& file) {
   Parsed out;
   out.file = file;
   if (text.size() > kMaxBytes) refuse("{}: file too large ({} bytes)", file, text.size());
+  auto line_at = [&](size_t at) { return std::count(text.begin(), text.begin() + at, '\n') + 1; };
   if (size_t bad = invalid_utf8_at(text); bad != std::string_view::npos)
-    refuse("{}:{}: not UTF-8 text (byte {} of the file)", file,
-           std::count(text.begin(), text.begin() + bad, '\n') + 1, bad + 1);
+    refuse("{}:{}: not UTF-8 text (byte {} of the file)", file, line_at(bad), bad + 1);
+  // YAML allows no control characters but tab and line breaks (and NUL bytes would make
+  // yaml-cpp read the text as UTF-16 or UTF-32).
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+      refuse("{}:{}: control character 0x{:02x} (write it escaped in a double-quoted string)", file,
+             line_at(i), c);
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
