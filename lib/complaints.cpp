@@ -225,7 +225,12 @@ std::vector<Complaint> all_complaints(const Desk& desk) {
     if (!p.doc.is_object() || !p.doc.contains("events") || !p.doc["events"].is_array())
       refuse_field(p, "/events", "missing");
     std::vector<Json> events(p.doc["events"].begin(), p.doc["events"].end());
-    out.push_back(fold_complaint(p.doc.value("id", ""), std::move(events), desk.now()));
+    try {
+      out.push_back(fold_complaint(p.doc.value("id", ""), std::move(events), desk.now()));
+    } catch (const Json::exception& e) {
+      // A file that no sdesk wrote (a field of the wrong type), committed past the schema check.
+      refuse("{}: not a valid complaint file: {}", path, e.what());
+    }
   });
   std::sort(out.begin(), out.end(),
             [](const Complaint& a, const Complaint& b) { return a.id < b.id; });

@@ -264,7 +264,12 @@ Article parse_article_fast(const std::string& text, const std::string& file) {
   if (!p.doc.is_object() || !p.doc.contains("events") || !p.doc["events"].is_array())
     refuse_field(p, "/events", "missing");
   std::vector<Json> events(p.doc["events"].begin(), p.doc["events"].end());
-  return fold_article(str(p.doc, "id"), std::move(events));
+  try {
+    return fold_article(str(p.doc, "id"), std::move(events));
+  } catch (const Json::exception& e) {
+    // A file that no sdesk wrote (a field of the wrong type), committed past the schema check.
+    refuse("{}: not a valid article file: {}", file, e.what());
+  }
 }
 
 Article parse_article(const std::string& text, const std::string& file) {

@@ -102,7 +102,12 @@ Ticket parse_ticket_fast(const std::string& text, const std::string& file) {
   if (!p.doc.is_object() || !p.doc.contains("events") || !p.doc["events"].is_array())
     refuse_field(p, "/events", "missing");
   std::vector<Json> events(p.doc["events"].begin(), p.doc["events"].end());
-  return fold_ticket(p.doc.value("id", ""), std::move(events));
+  try {
+    return fold_ticket(p.doc.value("id", ""), std::move(events));
+  } catch (const Json::exception& e) {
+    // A file that no sdesk wrote (a field of the wrong type), committed past the schema check.
+    refuse("{}: not a valid ticket file: {}", file, e.what());
+  }
 }
 
 Ticket parse_ticket(const std::string& text, const std::string& file) {

@@ -102,6 +102,9 @@ std::string format_time(Time t, Zone zone) {
   auto info = zt.get_info();
   auto local = zt.get_local_time();
   long off = info.offset.count();
+  // An offset with seconds (local mean time before 1901 in Asia/Shanghai: +08:05:43) cannot be
+  // written in ISO 8601: such an instant is written in UTC, so that it reads back the same.
+  if (off % 60 != 0) return date::format("%Y-%m-%dT%H:%M:%SZ", t);
   char sign = off < 0 ? '-' : '+';
   off = off < 0 ? -off : off;
   return date::format("%Y-%m-%dT%H:%M:%S", local) +

@@ -64,9 +64,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FileMerge m;
     if (!fuzz::accepted([&] { m = merge_file(path, base, ours, theirs, stamp()); })) continue;
     if (std::string(path).rfind("tickets/", 0) != 0) continue;
+    // With a base that does not parse, merge_file merges the text as git would (it may
+    // conflict); the property below is for a base that parses or is absent.
     Ticket to, tt;
     if (!fuzz::accepted([&] { to = parse_ticket(ours, path); }) ||
-        !fuzz::accepted([&] { tt = parse_ticket(theirs, path); }))
+        !fuzz::accepted([&] { tt = parse_ticket(theirs, path); }) ||
+        (base && !base->empty() && !fuzz::accepted([&] { parse_yaml(*base, path); })))
       continue;
     fuzz::check(!m.conflict && m.text.has_value(), "two valid tickets merge with a conflict");
     Ticket merged;
