@@ -205,7 +205,13 @@ Complaint parse_complaint(const std::string& text, const std::string& file, Time
   for (std::size_t i = 0; i < events.size(); ++i)
     if (!ids.insert(events[i].value("id", "")).second)
       refuse_field(p, "/events/" + std::to_string(i) + "/id", "duplicate event id");
-  Complaint c = fold_complaint(p.doc["id"].get<std::string>(), events, now);
+  Complaint c;
+  try {
+    c = fold_complaint(p.doc["id"].get<std::string>(), events, now);
+  } catch (const Json::exception& e) {
+    // An event field of the wrong type: the schema types only id, at, by, action.
+    refuse("{}: not a valid complaint file: {}", file, e.what());
+  }
   Json want = complaint_file_json(c);
   for (auto it = want.begin(); it != want.end(); ++it) {
     if (it.key() == "events") continue;

@@ -280,7 +280,13 @@ Article parse_article(const std::string& text, const std::string& file) {
   for (size_t i = 0; i < events.size(); ++i)
     if (!ids.insert(str(events[i], "id")).second)
       refuse_field(p, "/events/" + std::to_string(i) + "/id", "duplicate event id");
-  Article a = fold_article(p.doc["id"].get<std::string>(), events);
+  Article a;
+  try {
+    a = fold_article(p.doc["id"].get<std::string>(), events);
+  } catch (const Json::exception& e) {
+    // An event field of the wrong type: the schema types only id, at, by, action.
+    refuse("{}: not a valid article file: {}", file, e.what());
+  }
   Json want = article_file_json(a);
   for (auto it = want.begin(); it != want.end(); ++it) {
     if (it.key() == "events") continue;

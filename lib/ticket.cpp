@@ -118,7 +118,13 @@ Ticket parse_ticket(const std::string& text, const std::string& file) {
   for (size_t i = 0; i < events.size(); ++i)
     if (!ids.insert(events[i].value("id", "")).second)
       refuse_field(p, "/events/" + std::to_string(i) + "/id", "duplicate event id");
-  Ticket t = fold_ticket(p.doc["id"].get<std::string>(), events);
+  Ticket t;
+  try {
+    t = fold_ticket(p.doc["id"].get<std::string>(), events);
+  } catch (const Json::exception& e) {
+    // An event field of the wrong type ("major": "yes"): the schema types only id, at, by, action.
+    refuse("{}: not a valid ticket file: {}", file, e.what());
+  }
   Json want = ticket_file_json(t);
   for (auto it = want.begin(); it != want.end(); ++it) {
     if (it.key() == "events") continue;

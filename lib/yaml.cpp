@@ -323,7 +323,10 @@ std::string emit_yaml(const Json& doc, std::string_view header_comment) {
     std::string line;
     while (std::getline(in, line)) out += "# " + line + "\n";
   }
-  emit(out, doc, 0);
+  if ((doc.is_object() || doc.is_array()) && doc.empty())
+    out += doc.is_object() ? "{}\n" : "[]\n";  // emit() writes nothing for them
+  else
+    emit(out, doc, 0);
   return out;
 }
 
