@@ -49,14 +49,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     theirs = theirs.substr(0, cut2 + 1);
   }
 
-  Parsed po, pt;
-  if (fuzz::accepted([&] { po = parse_yaml(ours, "ours.yaml"); }) &&
-      fuzz::accepted([&] { pt = parse_yaml(theirs, "theirs.yaml"); }) && po.doc.is_object() &&
-      pt.doc.is_object() && po.doc.contains("events") && pt.doc.contains("events") &&
-      po.doc["events"].is_array() && pt.doc["events"].is_array()) {
-    std::vector<Json> a(po.doc["events"].begin(), po.doc["events"].end());
-    std::vector<Json> b(pt.doc["events"].begin(), pt.doc["events"].end());
-    fuzz::accepted([&] { union_events(a, b); });
+  // union_events on the events of two valid tickets keeps every event once. (merge_file also
+  // hands it events that no schema checked, and merges as text when it throws.)
+  Ticket vo, vt;
+  if (fuzz::accepted([&] { vo = parse_ticket(ours, "tickets/2026/03/T-2603-0000000.yaml"); }) &&
+      fuzz::accepted([&] { vt = parse_ticket(theirs, "tickets/2026/03/T-2603-0000000.yaml"); })) {
+    std::set<std::string> want = event_ids(vo);
+    for (const auto& id : event_ids(vt)) want.insert(id);
+    std::vector<Json> u = union_events(vo.events, vt.events);
+    std::set<std::string> got;
+    for (const auto& e : u) got.insert(e.value("id", ""));
+    fuzz::check(got == want && u.size() == want.size(), "union_events lost or repeated an event");
   }
 
   for (const char* path : {"tickets/2026/03/T-2603-0000000.yaml", "kb/KB-0000000.yaml",
