@@ -107,6 +107,8 @@ struct Converter {
           std::string key = kv.first.Scalar();
           if (invalid_utf8_at(key) != std::string_view::npos)
             fail(kv.first, "a key that is not UTF-8 text (an escaped surrogate?)");
+          if (key.size() > 1024)  // YAML's limit for the implicit keys that emit_yaml writes
+            fail(kv.first, "a key longer than 1024 bytes");
           if (o.contains(key)) fail(kv.first, fmt::format("duplicate key '{}'", key));
           std::string esc = key;
           for (size_t p = 0; (p = esc.find('~', p)) != std::string::npos; p += 2)
