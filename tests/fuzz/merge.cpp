@@ -68,17 +68,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!fuzz::accepted([&] { m = merge_file(path, base, ours, theirs, stamp()); })) continue;
     if (std::string(path).rfind("tickets/", 0) != 0) continue;
     // With a base that does not parse, merge_file merges the text as git would (it may
-    // conflict); the property below is for a base that parses or is absent.
+    // conflict), and the events of a base that parses but is not a valid ticket are united
+    // too: the property below is for a valid or absent base.
     Ticket to, tt;
     if (!fuzz::accepted([&] { to = parse_ticket(ours, path); }) ||
         !fuzz::accepted([&] { tt = parse_ticket(theirs, path); }) ||
-        (base && !base->empty() && !fuzz::accepted([&] { parse_yaml(*base, path); })))
+        (base && !base->empty() && !fuzz::accepted([&] { parse_ticket(*base, path); })))
       continue;
     fuzz::check(!m.conflict && m.text.has_value(), "two valid tickets merge with a conflict");
     Ticket merged;
-    bool ok = fuzz::accepted([&] { merged = parse_ticket(*m.text, path); });
-    fuzz::check(ok, "two valid tickets merge into a file that does not parse",
-                [&] { return std::string(*m.text); });
+    std::string why;
+    try {
+      merged = parse_ticket(*m.text, path);
+    } catch (const Error& e) {
+      why = e.what();
+    }
+    fuzz::check(why.empty(), "two valid tickets merge into a file that does not parse",
+                [&] { return why + "\n" + *m.text; });
     std::set<std::string> have = event_ids(merged);
     for (const auto* side : {&to, &tt})
       for (const auto& id : event_ids(*side))
