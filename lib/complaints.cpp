@@ -211,7 +211,13 @@ Complaint parse_complaint(const std::string& text, const std::string& file, Time
   for (std::size_t i = 0; i < events.size(); ++i)
     if (!ids.insert(events[i].value("id", "")).second)
       refuse_field(p, "/events/" + std::to_string(i) + "/id", "duplicate event id");
-  Complaint c = fold_complaint(p.doc["id"].get<std::string>(), events, now);
+  Complaint c;
+  try {
+    c = fold_complaint(p.doc["id"].get<std::string>(), events, now);
+  } catch (const Json::exception& e) {
+    // An event field of the wrong type: the schema types only id, at, by, action.
+    refuse("{}: not a valid complaint file: {}", file, e.what());
+  }
   Json want = complaint_file_json(c);
   for (auto it = want.begin(); it != want.end(); ++it) {
     if (it.key() == "events") continue;
@@ -231,7 +237,12 @@ std::vector<Complaint> all_complaints(const Desk& desk) {
     if (!p.doc.is_object() || !p.doc.contains("events") || !p.doc["events"].is_array())
       refuse_field(p, "/events", "missing");
     std::vector<Json> events(p.doc["events"].begin(), p.doc["events"].end());
-    out.push_back(fold_complaint(p.doc.value("id", ""), std::move(events), desk.now()));
+    try {
+      out.push_back(fold_complaint(p.doc.value("id", ""), std::move(events), desk.now()));
+    } catch (const Json::exception& e) {
+      // A file that no sdesk wrote (a field of the wrong type), committed past the schema check.
+      refuse("{}: not a valid complaint file: {}", path, e.what());
+    }
   });
   std::sort(out.begin(), out.end(),
             [](const Complaint& a, const Complaint& b) { return a.id < b.id; });

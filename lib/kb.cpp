@@ -264,7 +264,12 @@ Article parse_article_fast(const std::string& text, const std::string& file) {
   if (!p.doc.is_object() || !p.doc.contains("events") || !p.doc["events"].is_array())
     refuse_field(p, "/events", "missing");
   std::vector<Json> events(p.doc["events"].begin(), p.doc["events"].end());
-  return fold_article(str(p.doc, "id"), std::move(events));
+  try {
+    return fold_article(str(p.doc, "id"), std::move(events));
+  } catch (const Json::exception& e) {
+    // A file that no sdesk wrote (a field of the wrong type), committed past the schema check.
+    refuse("{}: not a valid article file: {}", file, e.what());
+  }
 }
 
 Article parse_article(const std::string& text, const std::string& file) {
@@ -275,7 +280,13 @@ Article parse_article(const std::string& text, const std::string& file) {
   for (size_t i = 0; i < events.size(); ++i)
     if (!ids.insert(str(events[i], "id")).second)
       refuse_field(p, "/events/" + std::to_string(i) + "/id", "duplicate event id");
-  Article a = fold_article(p.doc["id"].get<std::string>(), events);
+  Article a;
+  try {
+    a = fold_article(p.doc["id"].get<std::string>(), events);
+  } catch (const Json::exception& e) {
+    // An event field of the wrong type: the schema types only id, at, by, action.
+    refuse("{}: not a valid article file: {}", file, e.what());
+  }
   Json want = article_file_json(a);
   for (auto it = want.begin(); it != want.end(); ++it) {
     if (it.key() == "events") continue;

@@ -220,6 +220,8 @@ FileMerge merge_file(const std::string& path, const std::optional<std::string>& 
       return out;
     } catch (const Error&) {
       // Not a readable object on some side: merge the text as git would.
+    } catch (const Json::exception&) {
+      // A field of the wrong type on some side (a file no sdesk wrote): likewise.
     }
   }
   if (!ours || !theirs) {

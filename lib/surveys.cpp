@@ -92,6 +92,9 @@ struct CsvRecord {
 // RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks; CRLF or LF.
 std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& file) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (size_t bad = invalid_utf8_at(text); bad != std::string_view::npos)
+    refuse("{}:{}: not UTF-8 text (save the file as UTF-8)", file,
+           std::count(text.begin(), text.begin() + bad, '\n') + 1);
   std::vector<CsvRecord> out;
   CsvRecord rec;
   std::string field;
@@ -274,11 +277,8 @@ SurveyResponse record_response(Desk& desk, SurveyResponse r) {
   });
 }
 
-std::vector<SurveyResponse> import_responses(Desk& desk, const std::string& campaign,
-                                             const std::string& csv_text,
+std::vector<SurveyResponse> parse_survey_csv(const SurveyCampaign& c, const std::string& csv_text,
                                              const std::string& file_name) {
-  const Staff& op = desk.op();
-  SurveyCampaign c = load_campaign(desk, campaign);
   if (int bad = invalid_utf8_line(csv_text))
     refuse("{}:{}: not valid UTF-8 (save the file as UTF-8)", file_name, bad);
   auto records = parse_csv(csv_text, file_name);
@@ -358,6 +358,15 @@ std::vector<SurveyResponse> import_responses(Desk& desk, const std::string& camp
     if (c.anonymous) r.customer.clear(), r.contact.clear();
     out.push_back(std::move(r));
   }
+  return out;
+}
+
+std::vector<SurveyResponse> import_responses(Desk& desk, const std::string& campaign,
+                                             const std::string& csv_text,
+                                             const std::string& file_name) {
+  const Staff& op = desk.op();
+  SurveyCampaign c = load_campaign(desk, campaign);
+  std::vector<SurveyResponse> out = parse_survey_csv(c, csv_text, file_name);
   return desk.write([&] {
     std::vector<FileChange> changes;
     for (auto& r : out) {

@@ -47,6 +47,10 @@ SurveyCampaign create_campaign(Desk& desk, const std::string& name, const std::s
                                bool anonymous);
 // Records one response (one commit); exit 4 on a bad score or identity in an anonymous one.
 SurveyResponse record_response(Desk& desk, SurveyResponse r);
+// Reads the responses of a survey CSV (English or Chinese headers) for campaign c, without
+// IDs or stamps; exit 4 naming the bad line.
+std::vector<SurveyResponse> parse_survey_csv(const SurveyCampaign& c, const std::string& csv_text,
+                                             const std::string& file_name);
 // Imports a CSV (English or Chinese headers) in one commit; exit 4 naming the bad line.
 std::vector<SurveyResponse> import_responses(Desk& desk, const std::string& campaign,
                                              const std::string& csv_text,

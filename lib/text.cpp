@@ -26,6 +26,28 @@ std::vector<char32_t> code_points(std::string_view text) {
   return out;
 }
 
+size_t invalid_utf8_at(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    auto b = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+    unsigned char c = b(i);
+    size_t n = c < 0x80                 ? 1
+               : c >= 0xC2 && c <= 0xDF ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+    if (n == 0 || i + n > text.size()) return i;
+    // The second byte's range excludes overlong forms, surrogates and code points > U+10FFFF.
+    unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+    unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+    if (n > 1 && (b(i + 1) < lo || b(i + 1) > hi)) return i;
+    for (size_t k = 2; k < n; ++k)
+      if ((b(i + k) & 0xC0) != 0x80) return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
 std::string utf8(char32_t c) {
   utf8proc_uint8_t buf[4];
   auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(c), buf);

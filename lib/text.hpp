@@ -17,6 +17,9 @@ std::string truncate_width(std::string_view text, size_t n);
 std::string pad_width(std::string_view text, size_t n, bool right = false);
 // The Unicode code points of UTF-8 text (invalid bytes become U+FFFD).
 std::vector<char32_t> code_points(std::string_view text);
+// The byte offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlong
+// forms, surrogates or code points past U+10FFFF), or npos when all of text is.
+size_t invalid_utf8_at(std::string_view text);
 // UTF-8 of one code point.
 std::string utf8(char32_t c);
 // Lower-cases ASCII and folds Unicode case.

@@ -102,7 +102,12 @@ Ticket parse_ticket_fast(const std::string& text, const std::string& file) {
   if (!p.doc.is_object() || !p.doc.contains("events") || !p.doc["events"].is_array())
     refuse_field(p, "/events", "missing");
   std::vector<Json> events(p.doc["events"].begin(), p.doc["events"].end());
-  return fold_ticket(p.doc.value("id", ""), std::move(events));
+  try {
+    return fold_ticket(p.doc.value("id", ""), std::move(events));
+  } catch (const Json::exception& e) {
+    // A file that no sdesk wrote (a field of the wrong type), committed past the schema check.
+    refuse("{}: not a valid ticket file: {}", file, e.what());
+  }
 }
 
 Ticket parse_ticket(const std::string& text, const std::string& file) {
@@ -113,7 +118,13 @@ Ticket parse_ticket(const std::string& text, const std::string& file) {
   for (size_t i = 0; i < events.size(); ++i)
     if (!ids.insert(events[i].value("id", "")).second)
       refuse_field(p, "/events/" + std::to_string(i) + "/id", "duplicate event id");
-  Ticket t = fold_ticket(p.doc["id"].get<std::string>(), events);
+  Ticket t;
+  try {
+    t = fold_ticket(p.doc["id"].get<std::string>(), events);
+  } catch (const Json::exception& e) {
+    // An event field of the wrong type ("major": "yes"): the schema types only id, at, by, action.
+    refuse("{}: not a valid ticket file: {}", file, e.what());
+  }
   Json want = ticket_file_json(t);
   for (auto it = want.begin(); it != want.end(); ++it) {
     if (it.key() == "events") continue;

@@ -106,6 +106,9 @@ std::string format_time(Time t, Zone zone) {
   auto info = zt.get_info();
   auto local = zt.get_local_time();
   long off = info.offset.count();
+  // An offset with seconds (local mean time before 1901 in Asia/Shanghai: +08:05:43) cannot be
+  // written in ISO 8601: such an instant is written in UTC, so that it reads back the same.
+  if (off % 60 != 0) return date::format("%Y-%m-%dT%H:%M:%SZ", t);
   char sign = off < 0 ? '-' : '+';
   off = off < 0 ? -off : off;
   return date::format("%Y-%m-%dT%H:%M:%S", local) +
@@ -143,6 +146,8 @@ Duration parse_duration(std::string_view text, std::string_view what) {
   std::string s(text);
   if (!std::regex_match(s.c_str(), m, re))
     refuse("{}: '{}' is not a duration (use Nm, Nh, Nd or Nmo)", what, text);
+  if (m[1].length() > 6)
+    refuse("{}: '{}' is too long a duration (at most 999999 of a unit)", what, text);
   Duration d;
   d.amount = std::atoll(m[1].str().c_str());
   std::string u = m[2].str();

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <string_view>
@@ -79,7 +80,13 @@ struct Converter {
     if (s == "true" || s == "True" || s == "TRUE") return true;
     if (s == "false" || s == "False" || s == "FALSE") return false;
     if (s.size() < 19 && is_int(s, false)) return std::stoll(s);
-    if (s.size() < 40 && is_float(s)) return std::stod(s);
+    if (s.size() < 40 && is_float(s)) {
+      try {
+        return std::stod(s);
+      } catch (const std::out_of_range&) {
+        return s;  // beyond a double (1.0e999): kept as the text it is
+      }
+    }
     return s;
   }
 
@@ -105,6 +112,8 @@ struct Converter {
           if (!kv.first.IsScalar()) fail(kv.first, "a key must be plain text");
           std::string key = kv.first.Scalar();
           if (!valid_utf8(key)) fail(kv.first, field_of(ptr) + ": a key is not valid UTF-8");
+          if (key.size() > 1024)  // YAML's limit for the implicit keys that emit_yaml writes
+            fail(kv.first, "a key longer than 1024 bytes");
           if (o.contains(key)) fail(kv.first, fmt::format("duplicate key '{}'", key));
           std::string esc = key;
           for (size_t p = 0; (p = esc.find('~', p)) != std::string::npos; p += 2)
@@ -137,6 +146,17 @@ Parsed parse_yaml(std::string_view text, const std::string& file) {
   Parsed out;
   out.file = file;
   if (text.size() > kMaxBytes) refuse("{}: file too large ({} bytes)", file, text.size());
+  auto line_at = [&](size_t at) { return std::count(text.begin(), text.begin() + at, '\n') + 1; };
+  if (size_t bad = invalid_utf8_at(text); bad != std::string_view::npos)
+    refuse("{}:{}: not UTF-8 text (byte {} of the file)", file, line_at(bad), bad + 1);
+  // YAML allows no control characters but tab and line breaks (and NUL bytes would make
+  // yaml-cpp read the text as UTF-16 or UTF-32).
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+      refuse("{}:{}: control character 0x{:02x} (write it escaped in a double-quoted string)", file,
+             line_at(i), c);
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
@@ -197,6 +217,8 @@ std::string quoted(const std::string& s) {
 
 bool literal_ok(const std::string& s) {
   if (s.find('\n') == std::string::npos || s.front() == ' ' || s.front() == '\n') return false;
+  // A block literal keeps one final line break: more are written quoted.
+  if (s.size() >= 2 && s.compare(s.size() - 2, 2, "\n\n") == 0) return false;
   for (unsigned char c : s)
     if ((c < 0x20 && c != '\n') || c == 0x7f) return false;
   std::istringstream in(s);
@@ -209,6 +231,12 @@ bool literal_ok(const std::string& s) {
 std::string scalar_text(const Json& v) {
   if (v.is_null()) return "null";
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_float()) {
+    std::string d = v.dump();  // 1e+300 reads back as text: write 1.0e+300
+    if (d.find('.') == std::string::npos && d.find('e') != std::string::npos)
+      d.insert(d.find('e'), ".0");
+    return d;
+  }
   if (v.is_number()) return v.dump();
   const auto& s = v.get_ref<const std::string&>();
   return plain_safe(s) ? s : quoted(s);
@@ -310,7 +338,10 @@ std::string emit_yaml(const Json& doc, std::string_view header_comment) {
     std::string line;
     while (std::getline(in, line)) out += "# " + line + "\n";
   }
-  emit(out, doc, 0);
+  if ((doc.is_object() || doc.is_array()) && doc.empty())
+    out += doc.is_object() ? "{}\n" : "[]\n";  // emit() writes nothing for them
+  else
+    emit(out, doc, 0);
   return out;
 }
 
