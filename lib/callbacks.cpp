@@ -45,7 +45,8 @@ Ticket with_event(const Desk& desk, const Ticket& t, const Json& e) {
   why = why_illegal(t, e);
   if (!why.empty()) refuse("{}: {}", t.id, why);
   std::vector<Json> events = t.events;
-  desk.append_event(events, e);
+  Json appended = e;
+  desk.append_event(events, appended);
   return fold_ticket(t.id, std::move(events));
 }
 

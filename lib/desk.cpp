@@ -198,7 +198,7 @@ Json Desk::new_event(const std::string& action, const std::string& by) {
   return e;
 }
 
-void Desk::append_event(std::vector<Json>& events, Json e) const {
+void Desk::append_event(std::vector<Json>& events, Json& e) const {
   std::string last;
   Time last_t{};
   Time at = parse(e.value("at", ""), "at");
@@ -219,7 +219,12 @@ void Desk::append_event(std::vector<Json>& events, Json e) const {
     e["clock"] = e["at"];
     e["at"] = last;
   }
-  events.push_back(std::move(e));
+  // Replay is in (at, id) order: an event at the same time as the last one must sort after
+  // every event the object has, whichever clone made them.
+  std::string max_id;
+  for (const auto& x : events) max_id = std::max(max_id, x.value("id", ""));
+  if (!max_id.empty() && e.value("id", "") <= max_id) e["id"] = ids_.event_id(at, max_id);
+  events.push_back(e);
 }
 
 std::unique_ptr<DeskLock> Desk::lock() {

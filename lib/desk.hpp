@@ -100,7 +100,8 @@ class Desk {
   // operator's clock) is earlier than the object's last event is a clock behind the clone it
   // learned the object from. Within the desk's skew_window it is recorded at the last event's
   // time, with its own clock kept as `clock`; beyond it, refused (exit 4) naming both times.
-  void append_event(std::vector<Json>& events, Json e) const;
+  // Its ID is made again when needed so that it sorts after every event of the object.
+  void append_event(std::vector<Json>& events, Json& e) const;
   // Takes the desk lock for a read-change-commit, then repairs what an interrupted command
   // left (see repair); nested calls in one process share the first hold.
   std::unique_ptr<DeskLock> lock();
@@ -166,7 +167,7 @@ class Desk {
   std::vector<std::string> repairs_;  // what taking the lock repaired
   std::function<void(const std::string&)> notice_;
   Time now_;
-  IdClock ids_{""};
+  mutable IdClock ids_{""};
 };
 
 // The commit message sdesk writes for an action on an object.

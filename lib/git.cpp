@@ -454,22 +454,38 @@ bool Repo::left_behind() const {
   for (const char* f : {"sdesk/journal", "index.lock", "HEAD.lock", "packed-refs.lock"})
     if (fs::exists(g / f, ec)) return true;
   std::string branch = head_branch();
-  return branch.rfind("refs/", 0) == 0 && fs::exists(g / (branch + ".lock"), ec);
+  if (branch.rfind("refs/", 0) == 0 && fs::exists(g / (branch + ".lock"), ec)) return true;
+  // A killed fetch's remote-tracking lock (checked only where remotes exist).
+  for (auto it = fs::recursive_directory_iterator(g / "refs" / "remotes", ec);
+       !ec && it != fs::end(it); it.increment(ec))
+    if (it->path().extension() == ".lock") return true;
+  return false;
 }
 
 std::vector<std::string> Repo::clear_stale_locks() {
+  std::vector<fs::path> found;
+  std::error_code ec;
+  for (const char* name : {"index.lock", "HEAD.lock", "packed-refs.lock", "config.lock"})
+    if (fs::exists(gitdir() / name, ec)) found.push_back(gitdir() / name);
+  // Every reference's lock: branches, tags, remote-tracking refs (a killed fetch leaves one).
+  for (auto it = fs::recursive_directory_iterator(gitdir() / "refs", ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    const fs::path& p = it->path();
+    if (p.extension() == ".lock") found.push_back(p);
+  }
   std::vector<std::string> removed;
-  std::vector<std::string> names{"index.lock", "HEAD.lock", "packed-refs.lock", "config.lock"};
-  std::string branch = head_branch();
-  if (branch.rfind("refs/", 0) == 0) names.push_back(branch + ".lock");
-  auto now = fs::file_time_type::clock::now();
-  for (const auto& name : names) {
-    fs::path f = gitdir() / name;
-    std::error_code ec;
-    auto when = fs::last_write_time(f, ec);
-    if (ec) continue;  // no such lock
-    if (now - when < std::chrono::seconds(2) || held_open(f)) continue;
-    if (fs::remove(f, ec)) removed.push_back(".git/" + name);
+  if (found.empty()) return removed;
+  // A live git holds its lock file open until it renames it; between closing and renaming it
+  // is a few microseconds, so a lock nobody holds open that is still there a moment later was
+  // left by a process that is gone.
+  std::vector<fs::path> candidates;
+  for (const auto& f : found)
+    if (!held_open(f)) candidates.push_back(f);
+  if (candidates.empty()) return removed;
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (const auto& f : candidates) {
+    if (!fs::exists(f, ec) || held_open(f)) continue;
+    if (fs::remove(f, ec)) removed.push_back(".git/" + fs::relative(f, gitdir(), ec).string());
   }
   return removed;
 }

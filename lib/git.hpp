@@ -136,8 +136,8 @@ class Repo {
   bool left_behind() const;
   // Finishes or undoes a change a killed process left in the journal; says what it did.
   std::vector<std::string> recover_journal();
-  // Removes git lock files (index, HEAD, the branch, packed-refs, config) that no process
-  // holds open and that are older than two seconds; says which.
+  // Removes git lock files (index, HEAD, packed-refs, config, any reference's) that no process
+  // holds open and that are still there a moment later; says which.
   std::vector<std::string> clear_stale_locks();
   // Paths below the desk's object folders whose work tree and index are an older version of
   // HEAD's file (as a killed sdesk or git leaves them), brought up to HEAD; says which.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <regex>
@@ -123,9 +124,17 @@ std::string IdClock::object_id(const std::string& prefix, Time at, Zone zone) {
                      node_);
 }
 
-std::string IdClock::event_id(Time at) {
+std::string IdClock::event_id(Time at, const std::string& after) {
   load();
   std::int64_t ms = std::max<std::int64_t>(at.time_since_epoch().count() * 1000, last_ms_ + 1);
+  if (after.size() >= 9) {
+    std::int64_t seen = 0;
+    for (size_t i = 0; i < 9; ++i) {
+      const char* p = std::strchr(kAlphabet, after[i]);
+      seen = seen * 32 + (p && *p ? p - kAlphabet : 0);
+    }
+    ms = std::max(ms, seen + 1);
+  }
   last_ms_ = ms;
   save();
   return base32(static_cast<std::uint64_t>(ms), 9) + identity_;

@@ -29,8 +29,9 @@ class IdClock {
   explicit IdClock(std::filesystem::path gitdir);
   // A new object ID with this prefix for an object created at `at` (month of `zone`, else UTC).
   std::string object_id(const std::string& prefix, Time at, Zone zone = nullptr);
-  // A new event ID for an event made at `at`.
-  std::string event_id(Time at);
+  // A new event ID for an event made at `at`, sorting after `after` (the last event ID the
+  // clone has seen on the object, from any clone): a hybrid logical clock.
+  std::string event_id(Time at, const std::string& after = {});
 
  private:
   void load();

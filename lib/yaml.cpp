@@ -147,8 +147,20 @@ Parsed parse_yaml(std::string_view text, const std::string& file) {
   out.file = file;
   if (text.size() > kMaxBytes) refuse("{}: file too large ({} bytes)", file, text.size());
   auto line_at = [&](size_t at) { return std::count(text.begin(), text.begin() + at, '\n') + 1; };
-  if (size_t bad = invalid_utf8_at(text); bad != std::string_view::npos)
-    refuse("{}:{}: not UTF-8 text (byte {} of the file)", file, line_at(bad), bad + 1);
+  if (size_t bad = invalid_utf8_at(text); bad != std::string_view::npos) {
+    // Named by the key that starts its line, when there is one ("title: not valid UTF-8").
+    size_t start = text.rfind('\n', bad);
+    start = start == std::string_view::npos ? 0 : start + 1;
+    std::string_view line = text.substr(start, bad - start);
+    size_t colon = line.find(':');
+    std::string key;
+    if (colon != std::string_view::npos) {
+      std::string_view k = line.substr(0, colon);
+      while (!k.empty() && (k.front() == ' ' || k.front() == '-')) k.remove_prefix(1);
+      key = std::string(k) + ": ";
+    }
+    refuse("{}:{}: {}not valid UTF-8 (byte {} of the file)", file, line_at(bad), key, bad + 1);
+  }
   // YAML allows no control characters but tab and line breaks (and NUL bytes would make
   // yaml-cpp read the text as UTF-16 or UTF-32).
   for (size_t i = 0; i < text.size(); ++i) {

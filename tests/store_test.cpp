@@ -97,13 +97,18 @@ TEST_SUITE("command/store") {
   TEST_CASE("stale git locks left by a kill are cleared; a live one is waited on, then refused") {
     TestDesk d;
     std::string id = d.new_ticket();
-    for (const char* f : {".git/index.lock", ".git/refs/heads/main.lock"})
-      REQUIRE(sh(d.dir(), std::string("touch -d '1 minute ago' ") + f).code == 0);
+    // Left a moment ago by a killed git or sdesk: no age is needed, only that no one holds them.
+    REQUIRE(sh(d.dir(),
+               "mkdir -p .git/refs/remotes/origin && touch .git/index.lock "
+               ".git/refs/heads/main.lock .git/refs/remotes/origin/main.lock")
+                .code == 0);
     Run r = d.sdesk("note " + id + " 锁后", "l1a");
     REQUIRE_MESSAGE(r.code == 0, r.err);
     CHECK(r.err.find("stale lock .git/index.lock") != std::string::npos);
     CHECK(r.err.find("stale lock .git/refs/heads/main.lock") != std::string::npos);
+    CHECK(r.err.find("stale lock .git/refs/remotes/origin/main.lock") != std::string::npos);
     CHECK(!fs::exists(d.dir() / ".git" / "index.lock"));
+    CHECK(!fs::exists(d.dir() / ".git/refs/remotes/origin/main.lock"));
     CHECK(d.clean());
     int before = d.commits();
     // A process that holds index.lock open is alive: its lock is not stale, however old.

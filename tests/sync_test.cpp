@@ -94,7 +94,10 @@ struct Clone {
   Run sdesk(const std::string& args, const std::string& as = "pm1") const {
     std::map<std::string, std::string> env{{"SDESK_NOW", now}};
     if (!as.empty()) env["SDESK_USER"] = as;
-    return sh(dir, std::string(SDESK_BINARY) + " " + args, env);
+    std::string cmd = SDESK_BINARY;
+    cmd += ' ';
+    cmd += args;
+    return sh(dir, cmd, env);
   }
   Run git(const std::string& args) const { return sh(dir, "git " + args, kGitIdentity); }
   std::string tree() const { return git("rev-parse HEAD^{tree}").line(); }
@@ -448,6 +451,24 @@ TEST_SUITE("sync/git") {
 }
 
 TEST_SUITE("sync/objects") {
+  TEST_CASE("a clone five minutes slow notes and closes a ticket made in another clone") {
+    Shared s;
+    std::string url = s.bare().string();
+    Clone a = s.clone(url, "a", "A1"), b = s.clone(url, "b", "B2");
+    a.now = "2026-03-02T10:00:00+08:00";
+    std::string t = a.new_ticket("慢时钟");
+    REQUIRE(a.sdesk("sync").code == 0);
+    REQUIRE(b.sdesk("sync").code == 0);
+    b.now = "2026-03-02T09:55:00+08:00";
+    Run r = b.sdesk("note " + t + " 慢五分钟的备注", "l1a");
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    auto j = show(b, t);
+    CHECK(j["events"].back()["action"] == "note");
+    CHECK(j["events"].back()["clock"] == "2026-03-02T09:55:00+08:00");
+    CHECK(j["illegal"].is_null());
+    CHECK(b.sdesk("verify").code == 0);
+  }
+
   TEST_CASE("two clones on one identity: same event IDs and a same complaint ID, nothing lost") {
     Shared s;
     std::string url = s.bare().string();
