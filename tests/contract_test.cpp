@@ -285,8 +285,12 @@ TEST_SUITE("command/contract") {
     CHECK(r.code == 4);
     CHECK(d.git("rev-parse HEAD").line() == head);
     d.at("2026-03-02T10:00:00+08:00");
-    std::ofstream(d.dir() / ".git" / "index.lock").close();
-    Run locked = d.sdesk("staff add l1c --name 新人 --role l1");
+    // A git process that holds the index lock open (a lock file nobody holds is stale).
+    std::string script = "(exec 3>.git/index.lock; sleep 8) & holder=$!; sleep 0.3; " +
+                         q(SDESK_BINARY) +
+                         " staff add l1c --name 新人 --role l1 --as pm1; rc=$?; kill $holder; "
+                         "wait $holder; exit $rc";
+    Run locked = sh(d.dir(), "bash -c " + q(script), {{"SDESK_NOW", "2026-03-02T10:00:00+08:00"}});
     CHECK(locked.code == 5);
     CHECK(locked.err.rfind("sdesk: error:", 0) == 0);
     CHECK(d.git("rev-parse HEAD").line() == head);
