@@ -78,7 +78,13 @@ Desk Desk::open(const DeskOptions& opts) {
   d.notice_ = opts.notice;
   // What an interrupted command left is repaired before anything is read (a live writer's
   // journal is left to it: the lock is taken first).
-  if (d.repo_->left_behind()) d.lock();
+  if (d.repo_->left_behind()) {
+    try {
+      d.lock();
+    } catch (const Error& e) {
+      if (e.code() != Exit::conflict) throw;  // a live writer holds it: its journal is its own
+    }
+  }
   d.load();
   return d;
 }

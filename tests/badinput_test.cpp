@@ -13,19 +13,6 @@
 
 using namespace sdesk::test;
 
-namespace {
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-void write_file(const std::filesystem::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << text;
-}
-}  // namespace
-
 TEST_SUITE("command/badinput") {
   TEST_CASE("a broken ticket file is reported with file and line, and left as it is") {
     TestDesk d;

@@ -14,16 +14,6 @@
 using namespace sdesk::test;
 
 namespace {
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-void write_file(const std::filesystem::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << text;
-}
 // Whether text holds ESC, another C0 control but newline, tab and CR, DEL, or a C1 control
 // (U+0080..U+009F, C2 80..C2 9F in UTF-8).
 bool has_controls(const std::string& text) {

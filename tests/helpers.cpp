@@ -65,6 +65,15 @@ Run sh(const fs::path& dir, const std::string& command,
   return r;
 }
 
+std::string read_file(const fs::path& p) {
+  return slurp(p);
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
 void force_identity(const fs::path& dir, const std::string& node) {
   Run st = sh(dir, "stat -c '%d %i' .git");
   fs::create_directories(dir / ".git" / "sdesk");

@@ -40,6 +40,10 @@ Run run_sdesk(const std::filesystem::path& dir, const std::string& args,
 // Gives the clone at dir the identity "00000000000" + node (two characters), bound to its
 // .git directory, so that tests can make two clones share an ID node.
 void force_identity(const std::filesystem::path& dir, const std::string& node);
+// The bytes of a file (empty when it cannot be read).
+std::string read_file(const std::filesystem::path& p);
+// Writes a file's bytes, replacing what it held.
+void write_file(const std::filesystem::path& p, const std::string& text);
 // Quotes one argument for the shell.
 std::string q(const std::string& arg);
 

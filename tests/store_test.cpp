@@ -15,12 +15,6 @@ using namespace sdesk::test;
 namespace fs = std::filesystem;
 
 namespace {
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 // The texts of a ticket's notes, from HEAD.
 std::multiset<std::string> notes(const TestDesk& d, const std::string& id) {
   Run r = d.sdesk("show " + id + " --json");
@@ -142,7 +136,7 @@ TEST_SUITE("command/store") {
     Run kept = d.sdesk("doctor --json");
     REQUIRE_MESSAGE(kept.code == 0, kept.err);
     CHECK(kept.json()["hand_edits"] == nlohmann::json::array({path}));
-    CHECK(read_text(d.dir() / path).find("# 手工修改") != std::string::npos);
+    CHECK(read_file(d.dir() / path).find("# 手工修改") != std::string::npos);
   }
 
   TEST_CASE("a clone copied with cp makes itself a new identity: no ID is made twice") {
@@ -162,7 +156,7 @@ TEST_SUITE("command/store") {
     Run ea = run_sdesk(d.dir(), "show " + a.line() + " --json", env);
     Run eb = run_sdesk(other, "show " + b.line() + " --json", env);
     CHECK(ea.json()["events"][0]["id"] != eb.json()["events"][0]["id"]);
-    CHECK(read_text(d.dir() / ".git/sdesk/clone") != read_text(other / ".git/sdesk/clone"));
+    CHECK(read_file(d.dir() / ".git/sdesk/clone") != read_file(other / ".git/sdesk/clone"));
   }
 }
 
