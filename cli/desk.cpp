@@ -3,6 +3,8 @@
 
 #include "cli/commands.hpp"
 #include "lib/error.hpp"
+#include "lib/kinds.hpp"
+#include "lib/roster.hpp"
 #include "lib/text.hpp"
 #include "lib/validate.hpp"
 #include "lib/workflow.hpp"
@@ -17,7 +19,14 @@ struct InitOptions {
 };
 
 struct StaffOptions {
-  std::string id, name, role, email, phone, skills;
+  std::string id, name, role, email, phone, skills, login;
+  std::vector<std::string> keys;
+};
+
+struct StaffSetOptions {
+  std::string name, role, email, phone, skills, login;
+  std::vector<std::string> keys;
+  bool clear_keys = false;
 };
 
 struct VendorOptions {
@@ -36,7 +45,9 @@ void run_init(const InitOptions& o) {
   files.push_back({"desk.yaml", default_desk_yaml(o.name)});
   files.push_back({".gitattributes", std::string(kGitattributes)});
   for (const auto& [name, text] : embedded_schemas()) files.push_back({"schemas/" + name, text});
-  Staff author{"sdesk", "sdesk", "pm", "", "", {}, true};
+  Staff author;
+  author.id = author.name = "sdesk";
+  author.role = "pm";
   if (auto n = desk.repo().config("user.name")) author.name = *n;
   if (auto e = desk.repo().config("user.email")) author.email = *e;
   desk.commit_as(author, files, "desk", "init", o.name.empty() ? "new desk" : o.name);
@@ -44,25 +55,28 @@ void run_init(const InitOptions& o) {
 }
 
 void run_staff_add(const Globals& g, const StaffOptions& o) {
-  check_short_id(o.id, "staff id");
   Desk desk = open_desk(g);
-  desk.write([&] {
-    bool first = desk.staff().empty();
-    if (first && o.role != "pm")
-      refuse("the first staff member of a desk must be the PM (--role pm)");
-    if (!first && desk.op().role != "pm") refuse("only the PM adds staff");
-    if (desk.staff().count(o.id)) refuse("staff member '{}' already exists", o.id);
-    Staff s{o.id, o.name, o.role, o.email, o.phone, split_commas(o.skills), true};
-    desk.refuse_if_hand_edited(staff_path(o.id));
-    std::vector<FileChange> ch{{staff_path(o.id), emit_yaml(staff_json(s))}};
-    if (first)
-      desk.commit_as(s, ch, o.id, "staff-add", o.name);
-    else
-      desk.commit(ch, o.id, "staff-add", o.name);
-  });
-  desk.reload_staff();
+  Staff s{o.id, o.name, o.role, o.email, o.phone, split_commas(o.skills), true, o.login, o.keys};
+  add_staff(desk, s);
   after_write(desk);
   emit(g, o.id + "\n");
+}
+
+void run_staff_set(const Globals& g, const std::string& id, const StaffSetOptions& o) {
+  Desk desk = open_desk(g);
+  StaffChange c;
+  auto given = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional(v); };
+  c.name = given(o.name);
+  c.role = given(o.role);
+  c.email = given(o.email);
+  c.phone = given(o.phone);
+  c.skills = given(o.skills);
+  c.login = given(o.login);
+  c.ssh_keys = o.keys;
+  c.clear_keys = o.clear_keys;
+  Staff s = set_staff(desk, id, c);
+  after_write(desk);
+  emit(g, s.id + "\n");
 }
 
 Table staff_table(const std::map<std::string, Staff>& staff) {
@@ -101,14 +115,7 @@ void run_staff_show(const Globals& g, const std::string& id) {
 
 void run_staff_deactivate(const Globals& g, const std::string& id) {
   Desk desk = open_desk(g);
-  desk.write([&] {
-    if (desk.op().role != "pm") refuse("only the PM deactivates staff");
-    Staff s = desk.staff_member(id);
-    if (!s.active) refuse("staff member '{}' is already deactivated", s.id);
-    desk.refuse_if_hand_edited(staff_path(s.id));
-    s.active = false;
-    desk.commit({{staff_path(s.id), emit_yaml(staff_json(s))}}, s.id, "staff-deactivate", s.name);
-  });
+  deactivate_staff(desk, id);
   after_write(desk);
 }
 
@@ -171,13 +178,19 @@ void run_commit(const Globals& g, const std::string& message) {
       return;
     }
     TreePtr tree = desk.repo().head_tree();
+    // The role as committed: a hand edit of one's own staff file promotes nobody.
+    std::string role = op.role;
+    if (auto mine = desk.repo().read_at(tree.get(), staff_path(op.id)))
+      role = parse_staff(*mine, staff_path(op.id)).role;
     std::vector<FileChange> changes;
     std::vector<std::string> objects;
     for (const auto& p : paths) {
       auto f = desk.read(p);
       auto old = desk.repo().read_at(tree.get(), p);
+      if (pm_only_path(p) && role != "pm")
+        refuse("{}: only a PM changes this file ({} is {})", p, op.id, role);
       if (!f) {
-        if (p.rfind("tickets/", 0) == 0 || p.rfind("complaints/", 0) == 0 || p.rfind("kb/", 0) == 0)
+        if (kind_of_path(p))
           refuse("{}: deleting a ticket, article or complaint is not allowed (cancel or retire it)",
                  p);
         changes.push_back({p, std::nullopt});
@@ -201,6 +214,26 @@ void run_commit(const Globals& g, const std::string& message) {
   });
 }
 
+// `sdesk config sign true|false`: whether this clone signs its commits (SSH, user.signingkey).
+void run_config(const Globals& g, const std::string& key, const std::string& value) {
+  if (key != "sign") usage_error("config: unknown setting '{}' (known: sign)", key);
+  std::string v = value;
+  for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (v != "true" && v != "false") usage_error("config sign: '{}' is not true or false", value);
+  Desk desk = open_desk(g);
+  Repo& repo = desk.repo();
+  if (v == "true") {
+    if (!repo.config("user.signingkey"))
+      throw Error(
+          Exit::refused, "config sign: git's user.signingkey is not set",
+          "point it at the operator's SSH key: git config user.signingkey ~/.ssh/id_ed25519");
+    repo.set_config("gpg.format", "ssh");  // so that a plain `git commit` here signs the same way
+  }
+  repo.set_config("commit.gpgsign", v);
+  repo.set_config("sdesk.sign", v);
+  emit(g, "sign " + v + "\n");
+}
+
 void run_doctor(const Globals& g) {
   Desk desk = Desk::open(DeskOptions{g.dir, g.as, {}});
   auto repaired = desk.repair(true);
@@ -222,6 +255,13 @@ void run_doctor(const Globals& g) {
 }  // namespace
 
 void register_desk(CLI::App& app, Globals& g) {
+  auto cfg = std::make_shared<std::pair<std::string, std::string>>();
+  auto* config = app.add_subcommand("config", "settings of this clone (not of the desk)");
+  config->add_option("KEY", cfg->first, "sign: sign this clone's commits with user.signingkey")
+      ->required();
+  config->add_option("VALUE", cfg->second, "true or false")->required();
+  config->callback([&g, cfg] { run_config(g, cfg->first, cfg->second); });
+
   auto init_opts = std::make_shared<InitOptions>();
   auto* init = app.add_subcommand("init", "create a new desk (a git repository) in DIR");
   init->add_option("DIR", init_opts->dir, "directory for the new desk")->required();
@@ -239,7 +279,22 @@ void register_desk(CLI::App& app, Globals& g) {
   add->add_option("--email", so->email, "email (matched against git user.email)");
   add->add_option("--phone", so->phone, "phone");
   add->add_option("--skills", so->skills, "comma-separated skills");
+  add->add_option("--login", so->login, "the login the git server knows them by");
+  add->add_option("--ssh-key", so->keys, "an OpenSSH public key (repeatable)");
   add->callback([&g, so] { run_staff_add(g, *so); });
+  auto set_id = std::make_shared<std::string>();
+  auto sso = std::make_shared<StaffSetOptions>();
+  auto* set = staff->add_subcommand("set", "change a staff member's record (PM only)");
+  set->add_option("ID", *set_id, "the staff member")->required();
+  set->add_option("--name", sso->name, "display name");
+  set->add_option("--role", sso->role, "pm, l1 or l2");
+  set->add_option("--email", sso->email, "email (matched against a commit's author email)");
+  set->add_option("--phone", sso->phone, "phone");
+  set->add_option("--skills", sso->skills, "comma-separated skills");
+  set->add_option("--login", sso->login, "the login the git server knows them by");
+  set->add_option("--ssh-key", sso->keys, "add an OpenSSH public key (repeatable)");
+  set->add_flag("--clear-keys", sso->clear_keys, "drop the recorded keys first");
+  set->callback([&g, set_id, sso] { run_staff_set(g, *set_id, *sso); });
   auto* list = staff->add_subcommand("list", "list staff");
   add_format_flags(list, g);
   list->callback([&g] { run_staff_list(g); });

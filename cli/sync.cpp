@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -74,16 +76,47 @@ Repo open_repo(const Globals& g) {
   return Repo::discover(dir);
 }
 
-void run_verify(const Globals& g, const std::string& range) {
+// The pusher as the git server names them, first of the variables servers set.
+std::string pusher_from_server() {
+  for (const char* name : {"SDESK_PUSHER", "GL_USERNAME", "GITEA_PUSHER_NAME", "REMOTE_USER"})
+    if (const char* v = std::getenv(name); v && *v) return v;
+  return "";
+}
+
+void run_verify(const Globals& g, const std::string& range, bool push) {
   Format f = output_format(g);
   Repo repo = open_repo(g);
   add_quarantine_objects(repo);
-  auto findings = verify_history(repo, range);
+  VerifyOptions o{range, push, push ? pusher_from_server() : "", {}};
+  // Progress on a terminal for a long run: a count that overwrites itself on stderr.
+  bool shown = false;
+  if (::isatty(STDERR_FILENO))
+    o.progress = [&shown, last = std::chrono::steady_clock::now()](size_t done,
+                                                                   size_t total) mutable {
+      auto now = std::chrono::steady_clock::now();
+      if (done == total && !shown) return;
+      if (done < total && now - last < std::chrono::milliseconds(200)) return;
+      if (done < total && !shown && done < 200) return;  // short runs stay quiet
+      last = now;
+      shown = true;
+      std::fprintf(stderr, "\rverify: %zu/%zu commits", done, total);
+      if (done == total) std::fputc('\n', stderr);
+    };
+  Verified v = verify_history(repo, o);
+  const auto& findings = v.findings;
+  static const Zone utc = find_zone("UTC");
   if (f == Format::json) {
     Json arr = Json::array();
     for (const auto& x : findings)
       arr.push_back({{"commit", x.commit}, {"path", x.path}, {"message", x.message}});
-    emit_json(g, {{"ok", findings.empty()}, {"findings", arr}});
+    Json late = Json::array();
+    for (const auto& b : v.backdated)
+      late.push_back({{"commit", b.commit},
+                      {"at", format_time(b.stated, utc)},
+                      {"recorded_at", format_time(b.recorded, utc)}});
+    emit_json(
+        g,
+        {{"ok", findings.empty()}, {"commits", v.commits}, {"findings", arr}, {"backdated", late}});
   } else if (f == Format::csv) {
     Table t{{"COMMIT", "PATH", "MESSAGE"}, {}, {}};
     for (const auto& x : findings) t.rows.push_back({x.commit, x.path, x.message});
@@ -91,6 +124,17 @@ void run_verify(const Globals& g, const std::string& range) {
   } else {
     std::string out;
     for (const auto& x : findings) out += finding_line(x) + "\n";
+    // A whole history that is clean says so in one line; a pushed range stays quiet.
+    if (findings.empty() && range.empty()) {
+      out += fmt::format("verify: {} commit{} checked, no findings", v.commits,
+                         v.commits == 1 ? "" : "s");
+      if (!v.backdated.empty())
+        out += fmt::format(
+            "; {} back-dated (made more than 5 minutes after their stated time: "
+            "`sdesk log --json` marks them, `--json` lists them)",
+            v.backdated.size());
+      out += "\n";
+    }
     emit(g, out);
   }
   // The findings before the summary on stderr: under a pre-receive hook both reach the pusher
@@ -185,7 +229,10 @@ void register_sync(CLI::App& app, Globals& g) {
   auto* verify = app.add_subcommand("verify", "check files and history against the rules");
   verify->add_option("--range", *range, "commits to check: A..B, or B for all of B's history");
   add_format_flags(verify, g);
-  verify->callback([&g, range] { run_verify(g, *range); });
+  auto push = std::make_shared<bool>(false);
+  verify->add_flag("--push", *push, "checks of a push (the pre-receive hook): the pusher's own")
+      ->group("");
+  verify->callback([&g, range, push] { run_verify(g, *range, *push); });
 
   auto* hook =
       app.add_subcommand("hook", "git hooks for a shared repository")->require_subcommand(1);

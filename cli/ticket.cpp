@@ -9,6 +9,7 @@
 #include "lib/error.hpp"
 #include "lib/history.hpp"
 #include "lib/kb.hpp"
+#include "lib/kinds.hpp"
 #include "lib/scan.hpp"
 #include "lib/text.hpp"
 #include "lib/tickets.hpp"
@@ -321,13 +322,8 @@ void run_log(const Globals& g, const std::string& id_in) {
   // Any object's ID or unique prefix: an article (KB-), a complaint (C-), else a ticket; an ID
   // none of them knows (a staff member, a handover, …) is looked up as typed.
   std::string id = id_in;
-  std::string up = id_in;
-  for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  auto resolve = up.rfind("KB", 0) == 0   ? resolve_article_id
-                 : up.rfind("C-", 0) == 0 ? resolve_complaint_id
-                                          : resolve_ticket_id;
   try {
-    id = resolve(desk, id_in);
+    id = resolve_object_id(desk, kind_of_id(id_in), id_in);
   } catch (const Error& e) {
     if (e.code() == Exit::usage) throw;
   }
@@ -336,9 +332,8 @@ void run_log(const Globals& g, const std::string& id_in) {
   Json arr = Json::array();
   Table t{{"WHEN", "WHO", "ACTION", "COMMIT", "SUBJECT"}, {}, {}};
   for (const auto& e : entries) {
-    // An entry whose commit was made more than 5 minutes after its stated time was recorded
-    // late (a back-dated SDESK_NOW): the auditor sees when it really was.
-    bool late = e.recorded - e.when > std::chrono::minutes(5);
+    // A back-dated entry (SDESK_NOW well before the commit): the auditor sees when it really was.
+    bool late = e.backdated();
     Json j = Json::object();
     j["at"] = desk.stamp(e.when);
     j["recorded_at"] = desk.stamp(e.recorded);

@@ -7,6 +7,7 @@
 #include "lib/calendar.hpp"
 #include "lib/error.hpp"
 #include "lib/ids.hpp"
+#include "lib/kinds.hpp"
 #include "lib/ticket.hpp"
 #include "lib/tickets.hpp"
 
@@ -19,11 +20,6 @@ std::string str(const Json& e, const char* k) {
 }
 Json opt(const std::string& s) {
   return s.empty() ? Json() : Json(s);
-}
-
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // Why an event may not apply to a complaint in its state, or "".
@@ -96,16 +92,6 @@ void apply(Complaint& c, const Json& e) {
   }
 }
 
-std::vector<std::pair<std::string, std::string>> complaint_paths(const Desk& desk) {
-  std::vector<std::pair<std::string, std::string>> out;  // (id, path)
-  desk.walk("complaints", [&](const std::string& path, const git_oid&) {
-    if (path.size() <= 5 || path.compare(path.size() - 5, 5, ".yaml") != 0) return;
-    auto slash = path.rfind('/');
-    out.push_back({path.substr(slash + 1, path.size() - slash - 6), path});
-  });
-  return out;
-}
-
 // Adds a duration to an instant on the desk's business calendar (Nd = N working days, Nh/Nm
 // working time); on the 24x7 clock when the calendar does not cover the year.
 Time add_duration(Time t, const Duration& d, const Settings& s) {
@@ -128,13 +114,8 @@ std::string complaint_yaml(const Complaint& c) {
                    "the events; append to events only through sdesk.");
 }
 
-std::string resolve_complaint_id(const Desk& desk, const std::string& prefix_in) {
-  std::string prefix = upper(prefix_in);
-  if (prefix.empty()) usage_error("a complaint ID is required");
-  std::vector<std::string> matches;
-  for (const auto& [id, path] : complaint_paths(desk))
-    if (id.rfind(prefix, 0) == 0) matches.push_back(id);
-  return unique_match(std::move(matches), "complaint", prefix_in);
+std::string resolve_complaint_id(const Desk& desk, const std::string& prefix) {
+  return resolve_object_id(desk, object_kind("complaint"), prefix);
 }
 
 std::string complaint_path(const std::string& id) {
@@ -204,45 +185,24 @@ Json complaint_json(const Complaint& c) {
 }
 
 Complaint parse_complaint(const std::string& text, const std::string& file, Time now) {
+  const ObjectKind& kind = object_kind("complaint");
   Parsed p = parse_yaml(text, file);
-  validate_schema(p, "complaint");
-  std::vector<Json> events(p.doc["events"].begin(), p.doc["events"].end());
-  std::set<std::string> ids;
-  for (std::size_t i = 0; i < events.size(); ++i)
-    if (!ids.insert(events[i].value("id", "")).second)
-      refuse_field(p, "/events/" + std::to_string(i) + "/id", "duplicate event id");
-  Complaint c;
-  try {
-    c = fold_complaint(p.doc["id"].get<std::string>(), events, now);
-  } catch (const Json::exception& e) {
-    // An event field of the wrong type: the schema types only id, at, by, action.
-    refuse("{}: not a valid complaint file: {}", file, e.what());
-  }
-  Json want = complaint_file_json(c);
-  for (auto it = want.begin(); it != want.end(); ++it) {
-    if (it.key() == "events") continue;
-    Json have = p.doc.contains(it.key()) ? p.doc[it.key()] : Json();
-    if (have != it.value())
-      refuse_field(p, "/" + it.key(),
-                   fmt::format("says {} but its events give {}", have.dump(), it.value().dump()));
-  }
+  std::vector<Json> events = checked_events(p, kind);
+  Complaint c =
+      fold_or_refuse(kind, file, [&] { return fold_complaint(p.doc["id"], events, now); });
+  check_state_block(p, complaint_file_json(c), kind);
   return c;
 }
 
 std::vector<Complaint> all_complaints(const Desk& desk) {
+  const ObjectKind& kind = object_kind("complaint");
   std::vector<Complaint> out;
   desk.walk("complaints", [&](const std::string& path, const git_oid& blob) {
-    if (path.size() <= 5 || path.compare(path.size() - 5, 5, ".yaml") != 0) return;
+    if (!is_yaml_path(path)) return;
     Parsed p = parse_yaml(desk.blob(blob), path);
-    if (!p.doc.is_object() || !p.doc.contains("events") || !p.doc["events"].is_array())
-      refuse_field(p, "/events", "missing");
-    std::vector<Json> events(p.doc["events"].begin(), p.doc["events"].end());
-    try {
-      out.push_back(fold_complaint(p.doc.value("id", ""), std::move(events), desk.now()));
-    } catch (const Json::exception& e) {
-      // A file that no sdesk wrote (a field of the wrong type), committed past the schema check.
-      refuse("{}: not a valid complaint file: {}", path, e.what());
-    }
+    out.push_back(fold_or_refuse(kind, path, [&] {
+      return fold_complaint(p.doc.value("id", ""), listed_events(p), desk.now());
+    }));
   });
   std::sort(out.begin(), out.end(),
             [](const Complaint& a, const Complaint& b) { return a.id < b.id; });
@@ -279,11 +239,7 @@ Complaint create_complaint(Desk& desk, const ComplaintIntake& in) {
                         : desk.parse(in.due, "--due");
     }
     e["due"] = desk.stamp(due);
-    TreePtr tree = desk.repo().head_tree();
-    std::string id;
-    do {
-      id = desk.ids().object_id("C", desk.now(), desk.zone());
-    } while (desk.repo().blob_at(tree.get(), complaint_path(id)));
+    std::string id = allocate_object_id(desk, object_kind("complaint"));
     Complaint c = fold_complaint(id, {e}, desk.now());
     desk.commit({{complaint_path(id), complaint_yaml(c)}}, id, "new", in.customer + ": " + in.text);
     return c;

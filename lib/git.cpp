@@ -14,6 +14,7 @@
 
 #include "lib/crash.hpp"
 #include "lib/error.hpp"
+#include "lib/process.hpp"
 
 namespace sdesk {
 
@@ -237,10 +238,40 @@ git_oid Repo::write_commit(const git_oid& tree_id, const std::vector<git_oid>& p
     raw.push_back(c);
   }
   git_oid id;
-  git_check(git_commit_create(&id, r, nullptr, author.get(), committer.get(), nullptr,
-                              message.c_str(), tree.get(), raw.size(), raw.data()),
+  if (config("sdesk.sign").value_or("") != "true") {
+    git_check(git_commit_create(&id, r, nullptr, author.get(), committer.get(), nullptr,
+                                message.c_str(), tree.get(), raw.size(), raw.data()),
+              "write commit");
+    return id;
+  }
+  // `sdesk config sign true`: an SSH signature (git's gpg.format=ssh) by user.signingkey.
+  git_buf buf = GIT_BUF_INIT;
+  git_check(git_commit_create_buffer(&buf, r, author.get(), committer.get(), nullptr,
+                                     message.c_str(), tree.get(), raw.size(), raw.data()),
             "write commit");
+  std::string content(buf.ptr, buf.size);
+  git_buf_dispose(&buf);
+  std::string signature = ssh_sign(content);
+  git_check(git_commit_create_with_signature(&id, r, content.c_str(), signature.c_str(), "gpgsig"),
+            "write signed commit");
   return id;
+}
+
+std::string Repo::ssh_sign(const std::string& content) const {
+  std::string key = config("user.signingkey").value_or("");
+  if (key.empty())
+    refuse("this clone signs its commits (sdesk.sign) but git's user.signingkey is not set");
+  if (key.rfind("key::", 0) == 0)
+    refuse("user.signingkey: give the path of a key file, not a literal key");
+  if (key.rfind("~/", 0) == 0)
+    if (const char* home = std::getenv("HOME")) key = std::string(home) + key.substr(1);
+  ProcessResult p = run_process({"ssh-keygen", "-Y", "sign", "-n", "git", "-f", key}, content);
+  if (p.status != 0 || p.out.find("-----BEGIN SSH SIGNATURE-----") == std::string::npos) {
+    std::string why = p.err.substr(0, p.err.find('\n'));
+    throw Error(Exit::refused, fmt::format("cannot sign the commit with {}: {}", key,
+                                           why.empty() ? "ssh-keygen failed" : why));
+  }
+  return p.out;
 }
 
 bool Repo::move_branch(const git_oid& to, const std::optional<git_oid>& expected, const char* why) {

@@ -144,6 +144,8 @@ class Repo {
   std::vector<std::string> catch_up_worktree(const std::vector<std::string>& dirs);
   // The hash git would give the work tree file at path, or nullopt when it does not exist.
   std::optional<git_oid> hash_workfile(const std::string& path) const;
+  // An SSH signature of a commit's content by user.signingkey (for `sdesk config sign true`).
+  std::string ssh_sign(const std::string& content) const;
   // A configuration value from the repository's config (with global and system), or nullopt.
   std::optional<std::string> config(const std::string& key) const;
   // Sets a value in the repository's own config.

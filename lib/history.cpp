@@ -2,6 +2,14 @@
 
 namespace sdesk {
 
+bool is_backdated(Time when, Time recorded) {
+  return recorded - when > std::chrono::minutes(5);
+}
+
+bool LogEntry::backdated() const {
+  return is_backdated(when, recorded);
+}
+
 std::vector<std::pair<std::string, std::string>> message_trailers(const std::string& message) {
   std::vector<std::pair<std::string, std::string>> out;
   git_message_trailer_array arr{};

@@ -9,8 +9,10 @@
 
 #include "lib/error.hpp"
 #include "lib/ids.hpp"
+#include "lib/kinds.hpp"
 #include "lib/scan.hpp"
 #include "lib/search.hpp"
+#include "lib/text.hpp"
 #include "lib/tickets.hpp"
 #include "lib/workflow.hpp"
 
@@ -129,28 +131,6 @@ void apply_article_event(Article& a, const Json& e) {
   }
 }
 
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
-
-bool is_yaml(const std::string& path) {
-  return path.size() > 5 && path.compare(path.size() - 5, 5, ".yaml") == 0;
-}
-
-std::string stem(const std::string& path) {
-  auto slash = path.rfind('/');
-  size_t from = slash == std::string::npos ? 0 : slash + 1;
-  return path.substr(from, path.size() - from - 5);
-}
-
 void require_writer(const Staff& op) {
   if (op.role != "l1" && op.role != "l2" && op.role != "pm")
     refuse("{} ({}) may not write articles (allowed: pm, l1, l2)", op.id, op.role);
@@ -195,7 +175,7 @@ std::vector<std::string> split_tags(const std::string& text) {
   std::stringstream in(s);
   std::string item;
   while (std::getline(in, item, ',')) {
-    item = trim(item);
+    item = trim_space(item);
     if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
   }
   return out;
@@ -261,67 +241,21 @@ Json article_json(const Article& a, bool with_events) {
 
 Article parse_article_fast(const std::string& text, const std::string& file) {
   Parsed p = parse_yaml(text, file);
-  if (!p.doc.is_object() || !p.doc.contains("events") || !p.doc["events"].is_array())
-    refuse_field(p, "/events", "missing");
-  std::vector<Json> events(p.doc["events"].begin(), p.doc["events"].end());
-  try {
-    return fold_article(str(p.doc, "id"), std::move(events));
-  } catch (const Json::exception& e) {
-    // A file that no sdesk wrote (a field of the wrong type), committed past the schema check.
-    refuse("{}: not a valid article file: {}", file, e.what());
-  }
+  return fold_or_refuse(object_kind("article"), file,
+                        [&] { return fold_article(str(p.doc, "id"), listed_events(p)); });
 }
 
 Article parse_article(const std::string& text, const std::string& file) {
+  const ObjectKind& kind = object_kind("article");
   Parsed p = parse_yaml(text, file);
-  validate_schema(p, "kb");
-  std::vector<Json> events(p.doc["events"].begin(), p.doc["events"].end());
-  std::set<std::string> ids;
-  for (size_t i = 0; i < events.size(); ++i)
-    if (!ids.insert(str(events[i], "id")).second)
-      refuse_field(p, "/events/" + std::to_string(i) + "/id", "duplicate event id");
-  Article a;
-  try {
-    a = fold_article(p.doc["id"].get<std::string>(), events);
-  } catch (const Json::exception& e) {
-    // An event field of the wrong type: the schema types only id, at, by, action.
-    refuse("{}: not a valid article file: {}", file, e.what());
-  }
-  Json want = article_file_json(a);
-  for (auto it = want.begin(); it != want.end(); ++it) {
-    if (it.key() == "events") continue;
-    Json have = p.doc.contains(it.key()) ? p.doc[it.key()] : Json();
-    if (have != it.value())
-      refuse_field(p, "/" + it.key(),
-                   fmt::format("says {} but its events give {} (change articles with `sdesk kb "
-                               "edit`, which records the change as an event)",
-                               have.dump(), it.value().dump()));
-  }
+  std::vector<Json> events = checked_events(p, kind);
+  Article a = fold_or_refuse(kind, file, [&] { return fold_article(p.doc["id"], events); });
+  check_state_block(p, article_file_json(a), kind);
   return a;
 }
 
-std::string resolve_article_id(const Desk& desk, const std::string& prefix_in) {
-  std::string prefix = upper(trim(prefix_in));
-  if (prefix.empty()) usage_error("an article ID is required");
-  if (prefix.find("..") != std::string::npos || prefix.find('/') != std::string::npos)
-    usage_error("'{}' is not an article ID", prefix_in);
-  if (looks_like_object_id(prefix)) {
-    TreePtr tree = desk.repo().head_tree();
-    if (desk.repo().blob_at(tree.get(), article_path(prefix))) return prefix;
-  }
-  std::vector<std::string> ids;
-  desk.walk("kb", [&](const std::string& path, const git_oid&) {
-    if (is_yaml(path)) ids.push_back(stem(path));
-  });
-  auto find = [&](const std::string& p) {
-    std::vector<std::string> m;
-    for (const auto& id : ids)
-      if (id.rfind(p, 0) == 0) m.push_back(id);
-    return m;
-  };
-  auto matches = find(prefix);
-  if (matches.empty() && prefix.rfind("KB", 0) != 0) matches = find("KB-" + prefix);
-  return unique_match(std::move(matches), "article", prefix_in);
+std::string resolve_article_id(const Desk& desk, const std::string& prefix) {
+  return resolve_object_id(desk, object_kind("article"), prefix);
 }
 
 Article load_article(const Desk& desk, const std::string& prefix) {
@@ -334,7 +268,7 @@ Article load_article(const Desk& desk, const std::string& prefix) {
 std::vector<Article> all_articles(const Desk& desk) {
   std::vector<Article> out;
   desk.walk("kb", [&](const std::string& path, const git_oid& id) {
-    if (is_yaml(path)) out.push_back(parse_article_fast(desk.blob(id), path));
+    if (is_yaml_path(path)) out.push_back(parse_article_fast(desk.blob(id), path));
   });
   std::sort(out.begin(), out.end(), [](const Article& a, const Article& b) { return a.id < b.id; });
   return out;
@@ -361,7 +295,7 @@ Article create_article(Desk& desk, const ArticleText& text, const std::string& f
     for (const char* f : content_fields)
       if (text_of(text, f)) text_of(t, f) = text_of(text, f);
     if (text.tags) t.tags = text.tags;
-    if (trim(t.title.value_or("")).empty())
+    if (trim_space(t.title.value_or("")).empty())
       throw Error(Exit::refused, "missing required field: title",
                   "give --title, or --from TICKET to take the ticket's title");
     Json e = desk.new_event("new");
@@ -369,11 +303,7 @@ Article create_article(Desk& desk, const ArticleText& text, const std::string& f
       if (!text_of(t, f).value_or("").empty()) e[f] = *text_of(t, f);
     if (t.tags && !t.tags->empty()) e["tags"] = *t.tags;
     if (ticket) e["tickets"] = std::vector<std::string>{ticket->id};
-    TreePtr tree = desk.repo().head_tree();
-    std::string id;
-    do {
-      id = desk.ids().object_id("KB", desk.now(), desk.zone());
-    } while (desk.repo().blob_at(tree.get(), article_path(id)));
+    std::string id = allocate_object_id(desk, object_kind("article"));
     Article a = fold_article(id, {e});
     std::vector<FileChange> changes{{article_path(id), article_yaml(a)}};
     std::vector<std::string> also;
@@ -405,7 +335,7 @@ std::optional<Article> edit_article(Desk& desk, const std::string& prefix, const
     desk.refuse_if_hand_edited(path);
     Article a = load_article(desk, id);
     if (a.status == "retired") refuse("{}: the article is retired; it is no longer edited", id);
-    if (text.title && trim(*text.title).empty()) refuse("--title: an article needs a title");
+    if (text.title && trim_space(*text.title).empty()) refuse("--title: an article needs a title");
     Json e = desk.new_event("edit");
     bool changed = false;
     for (const char* f : content_fields) {
@@ -608,7 +538,7 @@ std::vector<SearchEntry> search_entries(const Desk& desk) {
   std::vector<std::pair<std::string, SearchEntry>> current;
   bool dirty = false;
   desk.walk("kb", [&](const std::string& path, const git_oid& oid) {
-    if (!is_yaml(path)) return;
+    if (!is_yaml_path(path)) return;
     std::string hex = oid_hex(oid);
     auto it = cache.find(hex);
     if (it != cache.end()) {
@@ -665,7 +595,7 @@ std::vector<Article> article_states(const Desk& desk) {
   std::vector<Article> out;
   bool dirty = false;
   desk.walk("kb", [&](const std::string& path, const git_oid& oid) {
-    if (!is_yaml(path)) return;
+    if (!is_yaml_path(path)) return;
     std::string hex = oid_hex(oid);
     auto it = cache.find(hex);
     if (it != cache.end()) {
@@ -700,7 +630,7 @@ std::vector<Article> article_states(const Desk& desk) {
 std::vector<ArticleHit> search_articles(const Desk& desk, const std::string& query, bool all,
                                         size_t limit, const std::string& open,
                                         const std::string& close) {
-  if (trim(query).empty()) usage_error("kb search: QUERY is empty");
+  if (trim_space(query).empty()) usage_error("kb search: QUERY is empty");
   std::vector<SearchEntry> entries = search_entries(desk);
   std::vector<const SearchEntry*> shown;
   for (const auto& e : entries)

@@ -10,8 +10,6 @@
 
 namespace sdesk {
 
-// IDs of every ticket in HEAD, from the tree's paths alone (no file is read).
-std::vector<std::string> ticket_ids(const Desk& desk);
 // Every ticket in HEAD, in ID order (through the index cache).
 std::vector<Ticket> all_tickets(const Desk& desk);
 // The tickets in HEAD whose head passes `keep`, in ID order; only those are decoded in full.

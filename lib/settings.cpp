@@ -121,6 +121,8 @@ Settings load_settings(const std::string& text) {
     s.satisfied_at = v.get<int>();
   s.complaint_due =
       duration_at(p, "/complaints/due", at(d, {"complaints", "due"}), s.complaint_due);
+  if (const Json& v = at(d, {"guard", "require_signed"}); v.is_boolean())
+    s.require_signed = v.get<bool>();
   if (const Json& v = at(d, {"complaints", "channel"}); v.is_string())
     s.complaint_channel = v.get<std::string>();
   s.kb_review_every =

@@ -47,6 +47,7 @@ struct Settings {
   std::set<std::string> optional_intake;      // intake fields the desk made optional
   std::string phone_script;                   // norms.phone: what to say on the hotline
   std::map<std::string, double> kpi_weights;  // report performance weights
+  bool require_signed = false;                // guard.require_signed: pushes need SSH signatures
   Json doc;                                   // the parsed file, for later readers
 };
 

@@ -32,6 +32,9 @@ Staff parse_staff(const std::string& text, const std::string& file) {
   if (d.contains("skills") && d["skills"].is_array())
     s.skills = d["skills"].get<std::vector<std::string>>();
   s.active = d.value("active", true);
+  s.login = d.value("login", Json()).is_string() ? d["login"].get<std::string>() : "";
+  if (d.contains("ssh_keys") && d["ssh_keys"].is_array())
+    s.ssh_keys = d["ssh_keys"].get<std::vector<std::string>>();
   return s;
 }
 
@@ -54,6 +57,8 @@ Json staff_json(const Staff& s) {
   j["phone"] = s.phone.empty() ? Json() : Json(s.phone);
   j["skills"] = s.skills;
   j["active"] = s.active;
+  j["login"] = s.login.empty() ? Json() : Json(s.login);
+  j["ssh_keys"] = s.ssh_keys;
   return j;
 }
 

@@ -9,13 +9,15 @@ namespace sdesk {
 
 // One person of the desk.
 struct Staff {
-  std::string id;                   // short id, the file name
-  std::string name;                 // display name
-  std::string role;                 // pm, l1 or l2
-  std::string email;                // matched against git user.email
-  std::string phone;                // phone number
-  std::vector<std::string> skills;  // skills, for assignment
-  bool active = true;               // deactivated staff cannot act
+  std::string id;                     // short id, the file name
+  std::string name;                   // display name
+  std::string role;                   // pm, l1 or l2
+  std::string email;                  // matched against git user.email
+  std::string phone;                  // phone number
+  std::vector<std::string> skills;    // skills, for assignment
+  bool active = true;                 // deactivated staff cannot act
+  std::string login;                  // how the git server knows them (the pusher's name)
+  std::vector<std::string> ssh_keys;  // OpenSSH public keys: pushes and commit signatures
 };
 
 // An outside vendor for escalation.

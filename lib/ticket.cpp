@@ -4,6 +4,7 @@
 
 #include "lib/error.hpp"
 #include "lib/ids.hpp"
+#include "lib/kinds.hpp"
 #include "lib/time.hpp"
 #include "lib/workflow.hpp"
 
@@ -99,40 +100,16 @@ std::string ticket_yaml(const Ticket& t) {
 
 Ticket parse_ticket_fast(const std::string& text, const std::string& file) {
   Parsed p = parse_yaml(text, file);
-  if (!p.doc.is_object() || !p.doc.contains("events") || !p.doc["events"].is_array())
-    refuse_field(p, "/events", "missing");
-  std::vector<Json> events(p.doc["events"].begin(), p.doc["events"].end());
-  try {
-    return fold_ticket(p.doc.value("id", ""), std::move(events));
-  } catch (const Json::exception& e) {
-    // A file that no sdesk wrote (a field of the wrong type), committed past the schema check.
-    refuse("{}: not a valid ticket file: {}", file, e.what());
-  }
+  return fold_or_refuse(object_kind("ticket"), file,
+                        [&] { return fold_ticket(p.doc.value("id", ""), listed_events(p)); });
 }
 
 Ticket parse_ticket(const std::string& text, const std::string& file) {
+  const ObjectKind& kind = object_kind("ticket");
   Parsed p = parse_yaml(text, file);
-  validate_schema(p, "ticket");
-  std::vector<Json> events(p.doc["events"].begin(), p.doc["events"].end());
-  std::set<std::string> ids;
-  for (size_t i = 0; i < events.size(); ++i)
-    if (!ids.insert(events[i].value("id", "")).second)
-      refuse_field(p, "/events/" + std::to_string(i) + "/id", "duplicate event id");
-  Ticket t;
-  try {
-    t = fold_ticket(p.doc["id"].get<std::string>(), events);
-  } catch (const Json::exception& e) {
-    // An event field of the wrong type ("major": "yes"): the schema types only id, at, by, action.
-    refuse("{}: not a valid ticket file: {}", file, e.what());
-  }
-  Json want = ticket_file_json(t);
-  for (auto it = want.begin(); it != want.end(); ++it) {
-    if (it.key() == "events") continue;
-    Json have = p.doc.contains(it.key()) ? p.doc[it.key()] : Json();
-    if (have != it.value())
-      refuse_field(p, "/" + it.key(),
-                   fmt::format("says {} but its events give {}", have.dump(), it.value().dump()));
-  }
+  std::vector<Json> events = checked_events(p, kind);
+  Ticket t = fold_or_refuse(kind, file, [&] { return fold_ticket(p.doc["id"], events); });
+  check_state_block(p, ticket_file_json(t), kind);
   return t;
 }
 

@@ -5,17 +5,11 @@
 
 #include "lib/error.hpp"
 #include "lib/kb.hpp"
+#include "lib/kinds.hpp"
 #include "lib/scan.hpp"
 #include "lib/workflow.hpp"
 
 namespace sdesk {
-
-namespace {
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-}  // namespace
 
 namespace {
 Ticket record_ticket(Desk& desk, const Intake& in);
@@ -73,36 +67,15 @@ Ticket record_ticket(Desk& desk, const Intake& in) {
   Ticket probe;
   std::string why = why_forbidden(s, op, probe, e);
   if (!why.empty()) refuse("{}", why);
-  TreePtr tree = desk.repo().head_tree();
-  std::string id;
-  do {
-    id = desk.ids().object_id("T", desk.now(), desk.zone());
-  } while (desk.repo().blob_at(tree.get(), ticket_path(id)));
+  std::string id = allocate_object_id(desk, object_kind("ticket"));
   Ticket t = fold_ticket(id, {e});
   desk.commit({{ticket_path(id), ticket_yaml(t)}}, id, "new", in.title);
   return t;
 }
 }  // namespace
 
-std::string resolve_ticket_id(const Desk& desk, const std::string& prefix_in) {
-  std::string prefix = upper(prefix_in);
-  if (prefix.empty()) usage_error("a ticket ID is required");
-  if (prefix.find("..") != std::string::npos || prefix.find('/') != std::string::npos)
-    usage_error("'{}' is not a ticket ID", prefix_in);
-  if (looks_like_object_id(prefix)) {
-    TreePtr tree = desk.repo().head_tree();
-    if (desk.repo().blob_at(tree.get(), ticket_path(prefix))) return prefix;
-  }
-  std::vector<std::string> matches;
-  for (const auto& tid : ticket_ids(desk))
-    if (tid.rfind(prefix, 0) == 0) matches.push_back(tid);
-  if (matches.empty())  // a former ID, renamed when two clones made the same one
-    for (const auto& t : all_tickets(desk))
-      for (const auto& a : t.aliases)
-        if (a.rfind(prefix, 0) == 0 &&
-            std::find(matches.begin(), matches.end(), t.id) == matches.end())
-          matches.push_back(t.id);
-  return unique_match(std::move(matches), "ticket", prefix_in);
+std::string resolve_ticket_id(const Desk& desk, const std::string& prefix) {
+  return resolve_object_id(desk, object_kind("ticket"), prefix);
 }
 
 Ticket load_ticket(const Desk& desk, const std::string& prefix) {

@@ -3,13 +3,11 @@
 #include <filesystem>
 #include <map>
 
-#include "lib/complaints.hpp"
 #include "lib/desk.hpp"
 #include "lib/error.hpp"
-#include "lib/kb.hpp"
+#include "lib/kinds.hpp"
 #include "lib/settings.hpp"
 #include "lib/staff.hpp"
-#include "lib/ticket.hpp"
 #include "lib/yaml.hpp"
 
 namespace sdesk {
@@ -18,20 +16,32 @@ namespace {
 bool starts(const std::string& s, const char* p) {
   return s.rfind(p, 0) == 0;
 }
-bool yaml_file(const std::string& s) {
-  return s.size() > 5 && s.compare(s.size() - 5, 5, ".yaml") == 0;
-}
 }  // namespace
+
+bool pm_only_path(const std::string& path) {
+  return path == "desk.yaml" || path == ".gitattributes" || starts(path, "staff/") ||
+         starts(path, "vendors/") || starts(path, "schemas/");
+}
 
 std::string object_of_path(const std::string& path) {
   if (path == "desk.yaml") return "desk";
-  if (!yaml_file(path)) return "";
+  if (!is_yaml_path(path)) return "";
   auto slash = path.rfind('/');
   if (slash == std::string::npos) return "";
   return path.substr(slash + 1, path.size() - slash - 6);
 }
 
 std::string object_of_file(const std::string& path, const std::string& text) {
+  Json doc;
+  try {
+    if (is_yaml_path(path)) doc = parse_yaml(text, path).doc;
+  } catch (const Error&) {
+    // an unreadable file is reported on its own; name it by its stem
+  }
+  return object_of_doc(path, doc);
+}
+
+std::string object_of_doc(const std::string& path, const Json& doc) {
   std::string stem = object_of_path(path);
   if (stem.empty() || path == "desk.yaml") return stem;
   if (starts(path, "duty/") && path.size() == 17) return "duty-" + path.substr(5, 4) + "-" + stem;
@@ -39,13 +49,8 @@ std::string object_of_file(const std::string& path, const std::string& text) {
     auto slash = path.find('/', 8);
     return path.substr(8, slash - 8);
   }
-  try {
-    Json doc = parse_yaml(text, path).doc;
-    if (doc.is_object() && doc.contains("id") && doc["id"].is_string())
-      return doc["id"].get<std::string>();
-  } catch (const Error&) {
-    // an unreadable file is reported on its own; name it by its stem
-  }
+  if (doc.is_object() && doc.contains("id") && doc["id"].is_string())
+    return doc["id"].get<std::string>();
   return stem;
 }
 
@@ -54,7 +59,7 @@ void validate_file(const std::string& path, const std::string& text) {
     load_settings(text);
     return;
   }
-  if (!yaml_file(path)) return;
+  if (!is_yaml_path(path)) return;
   std::string stem = object_of_path(path);
   if (starts(path, "staff/")) {
     Staff s = parse_staff(text, path);
@@ -62,22 +67,14 @@ void validate_file(const std::string& path, const std::string& text) {
   } else if (starts(path, "vendors/")) {
     Vendor v = parse_vendor(text, path);
     if (v.id != stem) refuse("{}: id: '{}' does not match the file name", path, v.id);
-  } else if (starts(path, "tickets/")) {
-    Ticket t = parse_ticket(text, path);
-    if (t.id != stem) refuse("{}: id: '{}' does not match the file name", path, t.id);
-    if (ticket_path(t.id) != path)
-      refuse("{}: the file is not where its ID puts it ({})", path, ticket_path(t.id));
-  } else if (starts(path, "kb/")) {
-    Article a = parse_article(text, path);
-    if (article_path(a.id) != path) refuse("{}: id: '{}' does not match the file name", path, a.id);
-  } else if (starts(path, "complaints/")) {
-    Parsed p = parse_yaml(text, path);
-    validate_schema(p, "complaint");
-    std::string id = p.doc.value("id", "");
-    if (complaint_path(id) != path) refuse("{}: id: '{}' does not match the file name", path, id);
+  } else if (const ObjectKind* kind = kind_of_path(path)) {
+    std::string id = kind->check(text, path);
+    if (id != stem) refuse("{}: id: '{}' does not match the file name", path, id);
+    if (kind->path(id) != path)
+      refuse("{}: the file is not where its ID puts it ({})", path, kind->path(id));
   } else {
-    for (const auto& [prefix, schema] : std::map<std::string, std::string>{
-             {"kb/", "kb"}, {"duty/", "duty"}, {"handovers/", "handover"}}) {
+    for (const auto& [prefix, schema] :
+         std::map<std::string, std::string>{{"duty/", "duty"}, {"handovers/", "handover"}}) {
       if (!starts(path, prefix.c_str())) continue;
       if (!embedded_schemas().count(schema + ".schema.json")) return;
       validate_schema(parse_yaml(text, path), schema);
@@ -96,25 +93,27 @@ void validate_file(const std::string& path, const std::string& text) {
 
 void check_append_only(const std::string& path, const std::string& old_text,
                        const std::string& new_text) {
-  if (!yaml_file(path)) return;
-  Parsed before = parse_yaml(old_text, path);
-  Parsed after = parse_yaml(new_text, path);
-  if (!before.doc.is_object() || !before.doc.contains("events")) return;
-  std::map<std::string, Json> now;
-  if (after.doc.is_object() && after.doc.contains("events") && after.doc["events"].is_array())
-    for (const auto& e : after.doc["events"]) now[e.value("id", "")] = e;
-  for (const auto& e : before.doc["events"]) {
+  if (!is_yaml_path(path)) return;
+  check_append_only(path, parse_yaml(old_text, path).doc, parse_yaml(new_text, path).doc);
+}
+
+void check_append_only(const std::string& path, const Json& before, const Json& after) {
+  if (!before.is_object() || !before.contains("events")) return;
+  std::map<std::string, const Json*> now;
+  if (after.is_object() && after.contains("events") && after["events"].is_array())
+    for (const auto& e : after["events"]) now[e.value("id", "")] = &e;
+  for (const auto& e : before["events"]) {
     std::string id = e.value("id", "");
     auto it = now.find(id);
     if (it == now.end())
       refuse("{}: events: event {} was removed (events are append-only)", path, id);
-    if (it->second == e) continue;
+    if (*it->second == e) continue;
     // Two different events under one id, met at a merge: the one kept under id-DIGEST is the
     // same event, renamed (see union_events).
     bool renamed = false;
     for (auto r = now.lower_bound(id + "-");
          !renamed && r != now.end() && r->first.compare(0, id.size() + 1, id + "-") == 0; ++r) {
-      Json same = r->second;
+      Json same = *r->second;
       same["id"] = id;
       renamed = same == e;
     }

@@ -4,12 +4,16 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "lib/error.hpp"
 #include "lib/history.hpp"
+#include "lib/kinds.hpp"
 #include "lib/merge.hpp"
+#include "lib/process.hpp"
 #include "lib/settings.hpp"
 #include "lib/staff.hpp"
 #include "lib/validate.hpp"
@@ -86,13 +90,40 @@ std::map<std::string, Change> changed_files(Repo& repo, git_tree* from, git_tree
   return out;
 }
 
+// The staff member a commit's author is, by email only (a name is anyone's to type); the
+// `ID@sdesk` address sdesk gives a member without an email counts for that member alone.
 const Staff* find_author(const Rules& rules, const git_signature* a) {
-  std::string email = a->email ? a->email : "", name = a->name ? a->name : "";
+  std::string email = a->email ? a->email : "";
   for (const auto& [id, s] : rules.staff)
-    if ((!s.email.empty() && s.email == email) || id + "@sdesk" == email) return &s;
-  for (const auto& [id, s] : rules.staff)
-    if (s.name == name || id == name) return &s;
+    if (s.email.empty() ? id + "@sdesk" == email : s.email == email) return &s;
   return nullptr;
+}
+
+// Whether the commit carries an SSH signature made by one of the author's recorded keys.
+std::string signature_problem(Repo& repo, const git_oid& id, const Staff& author,
+                              const std::string& email) {
+  git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+  if (git_commit_extract_signature(&sig, &data, repo.get(), const_cast<git_oid*>(&id), nullptr) < 0)
+    return "the commit is not signed (the desk's guard requires SSH-signed commits)";
+  std::string signature(sig.ptr, sig.size), signed_data(data.ptr, data.size);
+  git_buf_dispose(&sig);
+  git_buf_dispose(&data);
+  if (signature.find("-----BEGIN SSH SIGNATURE-----") == std::string::npos)
+    return "the commit's signature is not an SSH signature";
+  if (author.ssh_keys.empty())
+    return fmt::format("{} has no SSH key in the staff records to check the signature", author.id);
+  std::string principal = email.empty() ? author.id : email;
+  TempFiles tmp;
+  std::string allowed;
+  for (const auto& k : author.ssh_keys) allowed += principal + " namespaces=\"git\" " + k + "\n";
+  std::string signers = tmp.write("allowed_signers", allowed);
+  std::string sigfile = tmp.write("commit.sig", signature);
+  ProcessResult r = run_process(
+      {"ssh-keygen", "-Y", "verify", "-f", signers, "-I", principal, "-n", "git", "-s", sigfile},
+      signed_data);
+  if (r.status == 0) return "";
+  if (r.status < 0 && r.err.empty()) return "cannot check the signature: ssh-keygen did not run";
+  return fmt::format("the commit's signature is not by a key of its author {}", author.id);
 }
 
 bool known_action(const std::string& action) {
@@ -101,10 +132,23 @@ bool known_action(const std::string& action) {
   return false;
 }
 
+// A file's parsed content, parsed once per run however many checks read it (a file's version
+// after one commit is its version before the next).
+std::shared_ptr<const Json> doc_of(const std::string& text, const std::string& path) {
+  static std::unordered_map<std::string, std::shared_ptr<const Json>> memo;
+  auto it = memo.find(text);
+  if (it != memo.end()) return it->second;
+  if (memo.size() >= 64) memo.clear();
+  auto doc = std::make_shared<const Json>(parse_yaml(text, path).doc);
+  memo.emplace(text, doc);
+  return doc;
+}
+
 std::vector<Json> events_of(const std::string& text, const std::string& path) {
-  Parsed p = parse_yaml(text, path);
-  if (!p.doc.is_object() || !p.doc.contains("events") || !p.doc["events"].is_array()) return {};
-  return std::vector<Json>(p.doc["events"].begin(), p.doc["events"].end());
+  auto doc = doc_of(text, path);
+  const Json& d = *doc;
+  if (!d.is_object() || !d.contains("events") || !d["events"].is_array()) return {};
+  return std::vector<Json>(d["events"].begin(), d["events"].end());
 }
 
 // Checks each event a commit adds to a ticket: its author, its role, its transition.
@@ -151,7 +195,7 @@ void check_object_events(const std::string& commit, const std::string& path, con
   std::set<std::string> old_ids;
   if (c.before)
     for (const auto& e : events_of(*c.before, path)) old_ids.insert(e.value("id", ""));
-  bool article = path.rfind("kb/", 0) == 0;
+  bool article = kind_of_path(path)->name == "article";
   std::string writer;  // an article's author: who made its `new` event
   for (const auto& e : events_of(*c.after, path)) {
     std::string eid = e.value("id", ""), action = e.value("action", ""), by = e.value("by", "");
@@ -209,14 +253,50 @@ void check_file(const std::string& commit, const std::string& path, const Change
   }
   if (c.before && !(merge && renamed_at_merge(path, c))) {
     try {
-      check_append_only(path, *c.before, *c.after);
+      if (is_yaml_path(path))
+        check_append_only(path, *doc_of(*c.before, path), *doc_of(*c.after, path));
     } catch (const Error& e) {
       out.push_back({commit, path, e.what()});
     }
   }
 }
 
-void verify_commit(Repo& repo, RuleCache& rules, git_commit* c, std::vector<Finding>& out) {
+// The guard's rules for a commit: who made it (the pusher), PM-only files, signatures. `r` are
+// the rules in force before the commit, `files` what it changed (for a merge: what differs from
+// every parent).
+void check_guard(Repo& repo, git_commit* c, const Rules& r, const Staff* author,
+                 const std::vector<std::string>& files, const VerifyOptions& o,
+                 std::vector<Finding>& out) {
+  std::string id = oid_hex(*git_commit_id(c));
+  const git_signature* a = git_commit_author(c);
+  std::string who = author
+                        ? fmt::format("{} ({})", author->id, author->role)
+                        : fmt::format("{} <{}>", a->name ? a->name : "", a->email ? a->email : "");
+  for (const auto& path : files)
+    if (pm_only_path(path) && (!author || author->role != "pm"))
+      out.push_back(
+          {id, path, fmt::format("only a PM changes {} (the commit is by {})", path, who)});
+  if (o.push && !o.pusher.empty()) {
+    const Staff* pusher = nullptr;
+    for (const auto& [sid, s] : r.staff)
+      if (s.login == o.pusher) pusher = &s;
+    if (!pusher)
+      out.push_back(
+          {id, "", fmt::format("pushed by '{}', who is no staff member's login", o.pusher)});
+    else if (!author || author->id != pusher->id)
+      out.push_back({id, "",
+                     fmt::format("the commit is by {} but was pushed by {} (login {}): each "
+                                 "person pushes their own commits",
+                                 who, pusher->id, o.pusher)});
+  }
+  if (r.settings.require_signed && author) {
+    std::string why = signature_problem(repo, *git_commit_id(c), *author, a->email ? a->email : "");
+    if (!why.empty()) out.push_back({id, "", why});
+  }
+}
+
+void verify_commit(Repo& repo, RuleCache& rules, git_commit* c, const VerifyOptions& o,
+                   std::vector<Finding>& out) {
   std::string id = oid_hex(*git_commit_id(c));
   git_tree* t = nullptr;
   git_check(git_commit_tree(&t, c), "read commit tree");
@@ -234,18 +314,28 @@ void verify_commit(Repo& repo, RuleCache& rules, git_commit* c, std::vector<Find
   if (np >= 2) {
     // A merge: every parent's events must survive, every changed file must validate.
     std::set<std::string> validated;
+    std::map<std::string, unsigned> changed;  // path -> how many parents it differs from
     for (auto& p : parents)
       for (const auto& [path, ch] : changed_files(repo, p.get(), tree.get())) {
+        ++changed[path];
         if (validated.insert(path).second)
           check_file(id, path, ch, out, true);
         else if (ch.after && ch.before && !renamed_at_merge(path, ch)) {
           try {
-            check_append_only(path, *ch.before, *ch.after);
+            if (is_yaml_path(path))
+              check_append_only(path, *doc_of(*ch.before, path), *doc_of(*ch.after, path));
           } catch (const Error& e) {
             out.push_back({id, path, e.what()});
           }
         }
       }
+    // What the merge itself made: content that no parent had.
+    std::vector<std::string> own;
+    for (const auto& [path, n] : changed)
+      if (n == np) own.push_back(path);
+    const Rules& r = rules.at(parents[0].get());
+    if (!r.staff.empty())
+      check_guard(repo, c, r, find_author(r, git_commit_author(c)), own, o, out);
     return;
   }
   git_tree* before = np ? parents[0].get() : nullptr;
@@ -261,7 +351,13 @@ void verify_commit(Repo& repo, RuleCache& rules, git_commit* c, std::vector<Find
     out.push_back({id, "", "the commit has no Sdesk-Action trailer"});
   for (const auto& [path, ch] : files) {
     check_file(id, path, ch, out);
-    std::string obj = object_of_file(path, ch.after ? *ch.after : ch.before.value_or(""));
+    std::string obj;
+    try {
+      const std::string& text = ch.after ? *ch.after : ch.before.value_or("");
+      obj = is_yaml_path(path) ? object_of_doc(path, *doc_of(text, path)) : object_of_path(path);
+    } catch (const Error&) {
+      obj = object_of_path(path);  // unreadable: reported by check_file, named by its stem
+    }
     if (!obj.empty() && !objects.count(obj))
       out.push_back({id, path,
                      fmt::format("the commit changes {} but does not name it in an "
@@ -280,12 +376,14 @@ void verify_commit(Repo& repo, RuleCache& rules, git_commit* c, std::vector<Find
   } else if (!author->active) {
     out.push_back({id, "", fmt::format("author {} is deactivated", author->id)});
   }
+  std::vector<std::string> paths;
+  for (const auto& [path, ch] : files) paths.push_back(path);
+  check_guard(repo, c, *r, author, paths, o, out);
   for (const auto& [path, ch] : files) {
-    if (!ch.after || !is_event_path(path)) continue;
-    bool ticket = path.rfind("tickets/", 0) == 0;
-    if (!ticket && path.rfind("kb/", 0) != 0 && path.rfind("complaints/", 0) != 0) continue;
+    const ObjectKind* kind = ch.after ? kind_of_path(path) : nullptr;
+    if (!kind) continue;
     try {
-      if (ticket)
+      if (kind->name == "ticket")
         check_new_events(id, path, ch, *r, author, out);
       else
         check_object_events(id, path, ch, *r, author, out);
@@ -297,14 +395,16 @@ void verify_commit(Repo& repo, RuleCache& rules, git_commit* c, std::vector<Find
 
 }  // namespace
 
-std::vector<Finding> verify_history(Repo& repo, const std::string& range) {
-  std::vector<Finding> out;
+Verified verify_history(Repo& repo, const VerifyOptions& o) {
+  const std::string& range = o.range;
+  Verified v;
+  std::vector<Finding>& out = v.findings;
   git_revwalk* w = nullptr;
   git_check(git_revwalk_new(&w, repo.get()), "walk history");
   WalkPtr walk(w);
   git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
   if (range.empty()) {
-    if (!repo.head()) return out;
+    if (!repo.head()) return v;
     git_check(git_revwalk_push_head(w), "walk history");
   } else if (range.find("..") != std::string::npos) {
     if (git_revwalk_push_range(w, range.c_str()) < 0)
@@ -317,14 +417,21 @@ std::vector<Finding> verify_history(Repo& repo, const std::string& range) {
     git_check(git_revwalk_push(w, git_object_id(o)), "walk history");
   }
   RuleCache rules(repo);
-  git_oid oid;
-  while (git_revwalk_next(&oid, w) == 0) {
+  std::vector<git_oid> todo;
+  for (git_oid next; git_revwalk_next(&next, w) == 0;) todo.push_back(next);
+  for (const git_oid& oid : todo) {
+    if (o.progress) o.progress(v.commits, todo.size());
     git_commit* c = nullptr;
     git_check(git_commit_lookup(&c, repo.get(), &oid), "read commit");
     CommitPtr cp(c);
-    verify_commit(repo, rules, c, out);
+    verify_commit(repo, rules, c, o, out);
+    ++v.commits;
+    auto at = [](const git_signature* s) { return Time(std::chrono::seconds(s->when.time)); };
+    Time stated = at(git_commit_author(c)), recorded = at(git_commit_committer(c));
+    if (is_backdated(stated, recorded)) v.backdated.push_back({oid_hex(oid), stated, recorded});
   }
-  return out;
+  if (o.progress) o.progress(v.commits, todo.size());
+  return v;
 }
 
 std::string finding_line(const Finding& f) {
@@ -365,9 +472,18 @@ std::string pre_receive_hook(const std::string& exe) {
          "zero=0000000000000000000000000000000000000000\n"
          "status=0\n"
          "while read old new ref; do\n"
-         "  [ \"$new\" = \"$zero\" ] && continue\n"
+         "  if [ \"$new\" = \"$zero\" ]; then\n"
+         "    echo \"sdesk: $ref: refused: deleting a branch of the desk (history is kept)\" >&2\n"
+         "    status=1; continue\n"
+         "  fi\n"
+         "  if [ \"$old\" != \"$zero\" ] && ! git merge-base --is-ancestor \"$old\" \"$new\"; "
+         "then\n"
+         "    echo \"sdesk: $ref: refused: $new does not contain $old (not a fast-forward: "
+         "history is append-only; sync first)\" >&2\n"
+         "    status=1; continue\n"
+         "  fi\n"
          "  if [ \"$old\" = \"$zero\" ]; then range=\"$new\"; else range=\"$old..$new\"; fi\n"
-         "  \"$SDESK\" -C \"${GIT_DIR:-.}\" verify --range \"$range\" || status=1\n"
+         "  \"$SDESK\" -C \"${GIT_DIR:-.}\" verify --push --range \"$range\" || status=1\n"
          "done\n"
          "exit $status\n";
 }
@@ -393,6 +509,9 @@ std::string install_hook(Repo& repo, const std::string& exe) {
   fs::permissions(tmp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                            fs::perms::others_read | fs::perms::others_exec);
   fs::rename(tmp, file);
+  // The server itself refuses what the hook would (also for pushes that skip hooks).
+  repo.set_config("receive.denyNonFastForwards", "true");
+  repo.set_config("receive.denyDeletes", "true");
   return file.string();
 }
 

@@ -3,6 +3,7 @@
 // they change. Reads trees from commits only, so it runs in a bare repository (a pre-receive
 // hook) as well as in a clone.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,31 @@ struct Finding {
   std::string message;  // what is wrong, one line
 };
 
-// Verifies the commits of a range ("A..B", "B" = all of B's history, "" = HEAD's history).
-std::vector<Finding> verify_history(Repo& repo, const std::string& range);
+// A commit whose stated (author) time is well before it was recorded (committer time).
+struct Backdated {
+  std::string commit;  // the commit (40 hex)
+  Time stated;         // the author time: the operator's clock (SDESK_NOW when set)
+  Time recorded;       // the committer time: when it was really made
+};
+
+// What verify found in a range.
+struct Verified {
+  std::vector<Finding> findings;     // what is wrong; empty when the range is clean
+  std::vector<Backdated> backdated;  // commits made well after their stated time (not wrong)
+  std::size_t commits = 0;           // commits checked
+};
+
+// What to verify, and for a push, who pushes.
+struct VerifyOptions {
+  std::string range;   // "A..B", "B" = all of B's history, "" = HEAD's history
+  bool push = false;   // run by the pre-receive hook: commits must be the pusher's
+  std::string pusher;  // the server's login of who pushes ("" when the server names nobody)
+  std::function<void(std::size_t done, std::size_t total)> progress;  // called per commit
+};
+
+// Verifies the commits of a range: files, events and roles, and the guard (PM-only files,
+// the pusher, signatures when the desk requires them).
+Verified verify_history(Repo& repo, const VerifyOptions& o);
 // One line for a finding: "<commit 10> <path>: <message>".
 std::string finding_line(const Finding& f);
 // Makes objects of a push in quarantine visible (GIT_OBJECT_DIRECTORY and

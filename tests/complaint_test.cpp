@@ -102,6 +102,48 @@ TEST_SUITE("command/complaint") {
     CHECK(list.json().size() == 1);
   }
 
+  TEST_CASE("a complaint's state block is checked like a ticket's: commit and verify refuse it") {
+    TestDesk d;
+    Run n = d.sdesk("complaint new --customer 财务部 --text 等待太久", "l1b");
+    REQUIRE(n.code == 0);
+    std::string id = n.line();
+    std::string path = "complaints/2026/" + id + ".yaml";
+    int base = d.commits();
+    // A hand edit that says the complaint was closed, with no event that closed it.
+    sh(d.dir(), "sed -i 's/^status: received/status: closed/' " + path);
+    Run c = d.sdesk("commit -m 手工关闭", "pm1");
+    INFO(c.err);
+    CHECK(c.code == 4);
+    CHECK(c.err.find(path) != std::string::npos);
+    CHECK(c.err.find("status") != std::string::npos);
+    CHECK(d.commits() == base);
+    // Committed past sdesk, verify finds it.
+    REQUIRE(d.git("-c user.name=王经理 -c user.email=pm1@example.com commit -q -am hand").code ==
+            0);
+    Run v = d.sdesk("verify");
+    CHECK(v.code == 4);
+    CHECK(v.out.find(path) != std::string::npos);
+    CHECK(v.out.find("its events give") != std::string::npos);
+  }
+
+  TEST_CASE("any kind's ID resolves from a unique prefix, with or without its kind prefix") {
+    TestDesk d;
+    Run n = d.sdesk("complaint new --customer 财务部 --text 等待太久", "l1b");
+    REQUIRE(n.code == 0);
+    std::string id = n.line();                                            // C-2603-XXXXX
+    Run bare = d.sdesk("complaint show " + id.substr(2, 7) + " --json");  // "2603-XX", no "C-"
+    INFO(bare.err);
+    REQUIRE(bare.code == 0);
+    CHECK(bare.json()["id"] == id);
+    Run lower = d.sdesk("log c" + id.substr(1, 8) + " --json");  // lower case, through `log`
+    INFO(lower.err);
+    REQUIRE(lower.code == 0);
+    CHECK(lower.json()[0]["action"] == "new");
+    Run bad = d.sdesk("complaint show ../x");
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("is not a complaint ID") != std::string::npos);
+  }
+
   TEST_CASE("measure may be skipped; reply not accepted is recorded") {
     TestDesk d;
     std::string id = d.sdesk("complaint new --customer 人事部 --text 响应慢", "l1a").line();

@@ -2,6 +2,7 @@
 // break a rule are found, each with its commit, file and reason; it also runs on a bare clone.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -43,7 +44,8 @@ TEST_SUITE("sync/verify") {
     Run r = d.sdesk("verify");
     INFO(r.out << r.err);
     CHECK(r.code == 0);
-    CHECK(r.out.empty());
+    CHECK(r.out.find("no findings") != std::string::npos);  // one summary line when clean
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
     TempDir bare;
     REQUIRE(sh(bare.path(), "git clone -q --bare " + q(d.dir().string()) + " b.git").code == 0);
     std::string cmd = SDESK_BINARY;
@@ -52,6 +54,26 @@ TEST_SUITE("sync/verify") {
     INFO(rb.err);
     CHECK(rb.code == 0);
     CHECK(rb.json()["ok"] == true);
+  }
+
+  TEST_CASE("verify tells commits made with a back-dated clock from live ones") {
+    TestDesk d;  // every command at SDESK_NOW in March, while the system clock runs on
+    std::string id = d.new_ticket();
+    Run live = run_sdesk(d.dir(), "note " + id + " 实时记录 --as l1a");  // no SDESK_NOW
+    REQUIRE_MESSAGE(live.code == 0, live.err);
+    std::string head = d.git("rev-parse HEAD").out.substr(0, 40);
+    Run r = d.sdesk("verify --json");
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    auto j = r.json();
+    REQUIRE(j["commits"].get<int>() == d.commits());
+    CHECK(j["backdated"].size() == static_cast<size_t>(d.commits() - 1));
+    for (const auto& b : j["backdated"]) {
+      CHECK(b["commit"] != head);
+      CHECK(b["at"].get<std::string>().rfind("2026-03-02", 0) == 0);
+    }
+    Run text = d.sdesk("verify");
+    CHECK(text.out.find(std::to_string(d.commits() - 1) + " back-dated") != std::string::npos);
   }
 
   TEST_CASE("hand-made complaint and article events are checked against their roles") {
@@ -133,7 +155,8 @@ TEST_SUITE("sync/verify") {
       CHECK(r.out.find("not a staff member") != std::string::npos);
       CHECK(r.out.find("Sdesk-Action") != std::string::npos);
       CHECK(r.out.find("does not name it") != std::string::npos);
-      CHECK(r.err.find("verify: 3 findings") != std::string::npos);
+      CHECK(r.out.find("only a PM changes vendors/acme.yaml") != std::string::npos);
+      CHECK(r.err.find("verify: 4 findings") != std::string::npos);
     }
   }
 }
