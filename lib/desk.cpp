@@ -358,6 +358,22 @@ git_oid Desk::commit_as(const Staff& author, const std::vector<FileChange>& chan
   return id;
 }
 
+git_oid Desk::commit_by_day(const std::vector<FileChange>& changes, const std::string& object,
+                            const std::string& action, const std::string& summary,
+                            const std::vector<std::string>& also) {
+  auto midnight = [&](Time t) -> Time {
+    return settings_.zone->to_sys(local_day(t, settings_.zone), date::choose::earliest);
+  };
+  const Staff& author = op();
+  Time when = midnight(now_);
+  auto info = date::make_zoned(settings_.zone, when).get_info();
+  Author a{author.name, author.email.empty() ? author.id + "@sdesk" : author.email, when,
+           static_cast<int>(info.offset.count() / 60), midnight(system_now())};
+  git_oid id = repo_->commit(changes, a, commit_message(object, action, summary, also));
+  repo_->pack_when_due();
+  return id;
+}
+
 std::string one_line(const std::string& text, size_t n) {
   std::string s;
   for (char c : text) s += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;

@@ -148,6 +148,12 @@ class Desk {
   git_oid commit_as(const Staff& author, const std::vector<FileChange>& changes,
                     const std::string& object, const std::string& action,
                     const std::string& summary, const std::vector<std::string>& also = {});
+  // The same as commit, but with the author time (the clock) and the committer time (the
+  // system clock) cut to 00:00 of their desk-local day: the one exception to CONTRACT §2's
+  // commit dates, for the responses of an anonymous survey (CONTRACT §12).
+  git_oid commit_by_day(const std::vector<FileChange>& changes, const std::string& object,
+                        const std::string& action, const std::string& summary,
+                        const std::vector<std::string>& also = {});
   // Re-reads every staff file (after a change to staff files).
   void reload_staff() const;
 

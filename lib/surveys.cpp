@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
+#include <set>
 
 #include "lib/error.hpp"
 #include "lib/text.hpp"
@@ -60,7 +62,7 @@ SurveyResponse response_of(const Json& doc) {
 // The response's file: its JSON without the fields it does not have.
 Json response_file_json(const SurveyResponse& r) {
   Json j = survey_response_json(r);
-  for (const char* k : {"customer", "contact", "comment"})
+  for (const char* k : {"by", "customer", "contact", "comment"})
     if (j[k].is_null()) j.erase(k);
   return j;
 }
@@ -174,6 +176,36 @@ Json campaign_report(const Desk& desk, const SurveyCampaign& c) {
   return j;
 }
 
+// A response ID of an anonymous campaign: 11 random Crockford base-32 characters (55 bits)
+// from the system's random source, so that IDs follow neither time nor order of entry; not one
+// of `taken` nor a file of the campaign.
+std::string random_response_id(const Desk& desk, const std::string& campaign,
+                               std::set<std::string>& taken) {
+  static std::random_device rd;
+  for (;;) {
+    std::uint64_t v = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+    std::string id = base32(v & ((std::uint64_t{1} << 55) - 1), 11);
+    if (taken.count(id) || desk.read(response_path(campaign, id))) continue;
+    taken.insert(id);
+    return id;
+  }
+}
+
+// Stamps a response of campaign c as recorded now by the operator: an event ID, the time and
+// the operator, or in an anonymous campaign a random ID and the desk-local day alone.
+void stamp_response(Desk& desk, const SurveyCampaign& c, SurveyResponse& r,
+                    std::set<std::string>& taken) {
+  if (c.anonymous) {
+    r.id = random_response_id(desk, c.name, taken);
+    r.at = format_day(local_day(desk.now(), desk.zone()));
+    r.by.clear();
+    return;
+  }
+  r.id = desk.ids().event_id(desk.now());
+  r.at = desk.stamp(desk.now());
+  r.by = desk.op().id;
+}
+
 void check_score(const std::string& dim, int v) {
   if (v < 1 || v > 5) refuse("--{}: {} is not a score 1..5", dim, v);
 }
@@ -253,7 +285,7 @@ SurveyCampaign create_campaign(Desk& desk, const std::string& name, const std::s
 }
 
 SurveyResponse record_response(Desk& desk, SurveyResponse r) {
-  const Staff& op = desk.op();
+  desk.op();  // exit 4 before anything when there is no operator
   SurveyCampaign c = load_campaign(desk, r.campaign);
   for (const auto& d : survey_dimensions()) {
     auto it = r.scores.find(d);
@@ -268,11 +300,13 @@ SurveyResponse record_response(Desk& desk, SurveyResponse r) {
   if (form.empty()) usage_error("--form: '{}' is not questionnaire, interview or phone", r.form);
   r.form = form;
   return desk.write([&] {
-    r.id = desk.ids().event_id(desk.now());
-    r.at = desk.stamp(desk.now());
-    r.by = op.id;
-    desk.commit({{response_path(c.name, r.id), response_yaml(r)}}, r.id, "record",
-                "survey " + c.name, {c.name});
+    std::set<std::string> taken;
+    stamp_response(desk, c, r, taken);
+    std::vector<FileChange> change = {{response_path(c.name, r.id), response_yaml(r)}};
+    if (c.anonymous)
+      desk.commit_by_day(change, r.id, "record", "survey " + c.name, {c.name});
+    else
+      desk.commit(change, r.id, "record", "survey " + c.name, {c.name});
     return r;
   });
 }
@@ -364,21 +398,29 @@ std::vector<SurveyResponse> parse_survey_csv(const SurveyCampaign& c, const std:
 std::vector<SurveyResponse> import_responses(Desk& desk, const std::string& campaign,
                                              const std::string& csv_text,
                                              const std::string& file_name) {
-  const Staff& op = desk.op();
+  desk.op();  // exit 4 before anything when there is no operator
   SurveyCampaign c = load_campaign(desk, campaign);
   std::vector<SurveyResponse> out = parse_survey_csv(c, csv_text, file_name);
   return desk.write([&] {
+    std::set<std::string> taken;
+    for (auto& r : out) stamp_response(desk, c, r, taken);
+    // In an anonymous campaign nothing keeps the rows' order: the responses, their files and
+    // the trailers go by their random IDs.
+    if (c.anonymous)
+      std::sort(out.begin(), out.end(),
+                [](const SurveyResponse& a, const SurveyResponse& b) { return a.id < b.id; });
     std::vector<FileChange> changes;
-    for (auto& r : out) {
-      r.id = desk.ids().event_id(desk.now());
-      r.at = desk.stamp(desk.now());
-      r.by = op.id;
-      changes.push_back({response_path(c.name, r.id), response_yaml(r)});
-    }
     std::vector<std::string> ids;
-    for (const auto& r : out) ids.push_back(r.id);
-    desk.commit(changes, c.name, "import",
-                fmt::format("{} survey response{}", out.size(), out.size() == 1 ? "" : "s"), ids);
+    for (const auto& r : out) {
+      changes.push_back({response_path(c.name, r.id), response_yaml(r)});
+      ids.push_back(r.id);
+    }
+    std::string summary =
+        fmt::format("{} survey response{}", out.size(), out.size() == 1 ? "" : "s");
+    if (c.anonymous)
+      desk.commit_by_day(changes, c.name, "import", summary, ids);
+    else
+      desk.commit(changes, c.name, "import", summary, ids);
     return out;
   });
 }
@@ -401,7 +443,7 @@ Json survey_response_json(const SurveyResponse& r) {
   j["id"] = r.id;
   j["campaign"] = r.campaign;
   j["at"] = r.at;
-  j["by"] = r.by;
+  j["by"] = r.by.empty() ? Json() : Json(r.by);
   j["form"] = r.form;
   j["customer"] = r.customer.empty() ? Json() : Json(r.customer);
   j["contact"] = r.contact.empty() ? Json() : Json(r.contact);

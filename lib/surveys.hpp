@@ -1,5 +1,8 @@
 // Satisfaction surveys (服务满意度调查): surveys/<campaign>/campaign.yaml and one file per
-// response surveys/<campaign>/<n>.yaml, n an ID of this clone so clones never collide.
+// response surveys/<campaign>/<n>.yaml, n an event ID of this clone so clones never collide.
+// An anonymous campaign keeps no identity and no order of entry (CONTRACT §12): n is random,
+// a response holds its day but not its time nor who recorded it, and its commit is dated by
+// the day alone.
 #pragma once
 #include <map>
 #include <optional>
@@ -19,8 +22,8 @@ struct SurveyResponse {
   std::string comment;                // free comment
   std::map<std::string, int> scores;  // tech, response, resolution, attitude, communication
   std::string contact;                // empty in an anonymous campaign
-  std::string at;                     // when it was recorded
-  std::string by;                     // who recorded it
+  std::string at;                     // when it was recorded (only the day when anonymous)
+  std::string by;                     // who recorded it (empty in an anonymous campaign)
 };
 
 // One campaign.
@@ -51,7 +54,8 @@ SurveyResponse record_response(Desk& desk, SurveyResponse r);
 // IDs or stamps; exit 4 naming the bad line.
 std::vector<SurveyResponse> parse_survey_csv(const SurveyCampaign& c, const std::string& csv_text,
                                              const std::string& file_name);
-// Imports a CSV (English or Chinese headers) in one commit; exit 4 naming the bad line.
+// Imports a CSV (English or Chinese headers) in one commit; exit 4 naming the bad line. The
+// responses come back in row order, or in (random) ID order in an anonymous campaign.
 std::vector<SurveyResponse> import_responses(Desk& desk, const std::string& campaign,
                                              const std::string& csv_text,
                                              const std::string& file_name);
