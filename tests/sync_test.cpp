@@ -219,6 +219,38 @@ TEST_SUITE("sync/daemon") {
     CHECK(a.sdesk("verify").code == 0);
   }
 
+  TEST_CASE("a kill at every step of a merging sync is repaired, and the next sync completes") {
+    Shared s;
+    GitDaemon daemon(s.root.path());
+    std::string url = daemon.url("desk.git");
+    Clone a = s.clone(url, "a", "A1"), b = s.clone(url, "b", "B2");
+    int minute = 10;
+    for (std::string step : sdesk::kWriteSteps) {
+      CAPTURE(step);
+      a.now = b.now = "2026-03-02T11:" + std::to_string(minute++) + ":00+08:00";
+      std::string theirs = b.new_ticket("乙在" + step);
+      REQUIRE(b.sdesk("sync").code == 0);
+      std::string mine = a.new_ticket("甲在" + step);
+      std::map<std::string, std::string> env{
+          {"SDESK_CRASH_AT", step}, {"SDESK_NOW", a.now}, {"SDESK_USER", "pm1"}};
+      Run killed = sh(a.dir, std::string(SDESK_BINARY) + " sync", env);
+      // Every step but `objects` (a merge commit is written without one) is reached.
+      CHECK((killed.code != 0) == (step != "objects"));
+      // The next command repairs what the kill left; the next sync finishes the work.
+      Run list = a.sdesk("list --json");
+      REQUIRE_MESSAGE(list.code == 0, list.err);
+      CHECK(a.clean());
+      Run again = a.sdesk("sync");
+      REQUIRE_MESSAGE(again.code == 0, again.err);
+      CHECK(a.clean());
+      CHECK(!fs::exists(a.dir / ".git" / "sdesk" / "journal"));
+      CHECK(a.git("rev-parse HEAD").line() == sh(s.bare(), "git rev-parse main").line());
+      for (const std::string& id : {theirs, mine}) CHECK(a.sdesk("show " + id).code == 0);
+    }
+    CHECK(a.git("fsck --strict").code == 0);
+    CHECK(a.sdesk("verify").code == 0);
+  }
+
   TEST_CASE("the pre-receive hook refuses bad pushes with the reason and accepts good ones") {
     Shared s;
     Run inst = sh(s.root.path(), std::string(SDESK_BINARY) + " -C desk.git hook install");
