@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 
+#include "lib/crash.hpp"
 #include "lib/ticket.hpp"
 #include "tests/helpers.hpp"
 #include "tests/servers.hpp"
@@ -118,7 +119,7 @@ void three_clones_agree(const Shared& s, Clone& a, Clone& b, Clone& c) {
     REQUIRE(k->sdesk("note " + t + " " + q(k->dir.filename().string() + " 的备注"), "l1a").code ==
             0);
   }
-  for (const Clone* k : {&b, &c, &a, &b}) {
+  for (const Clone* k : {&b, &c, &a, &b, &c}) {
     Run r = k->sdesk("sync --json");
     INFO(k->dir << ": " << r.err);
     REQUIRE(r.code == 0);
