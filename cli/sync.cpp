@@ -31,10 +31,24 @@ void run_sync(const Globals& g, const std::string& remote) {
   Desk desk = open_desk(g);
   SyncOptions o;
   o.remote = remote;
-  if (isatty(STDERR_FILENO))
+  // On a terminal, sdesk's steps and git's own progress (redraws kept, controls made visible)
+  // go to stderr as they come; otherwise git runs quietly and only a failure is told.
+  if (isatty(STDERR_FILENO)) {
     o.progress = [](const std::string& line) {
       std::fprintf(stderr, "sdesk: %s\n", printable(line, false).c_str());
     };
+    o.transport = [](std::string_view piece) {
+      std::string_view end;
+      if (!piece.empty() && (piece.back() == '\n' || piece.back() == '\r')) {
+        end = piece.substr(piece.size() - 1);
+        piece.remove_suffix(1);
+      }
+      std::string shown = printable(piece, false);
+      shown.append(end);
+      std::fwrite(shown.data(), 1, shown.size(), stderr);
+      std::fflush(stderr);
+    };
+  }
   SyncResult r = sync_desk(desk, o);
   Json renamed = Json::array();
   for (const auto& [old_id, new_id] : r.renamed)

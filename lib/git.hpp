@@ -42,7 +42,6 @@ using SigPtr = GitPtr<git_signature, git_signature_free>;      // a signature
 using ConfigPtr = GitPtr<git_config, git_config_free>;         // a configuration
 using WalkPtr = GitPtr<git_revwalk, git_revwalk_free>;         // a revision walk
 using EntryPtr = GitPtr<git_tree_entry, git_tree_entry_free>;  // a tree entry (owned)
-using RemotePtr = GitPtr<git_remote, git_remote_free>;         // a remote
 using DiffPtr = GitPtr<git_diff, git_diff_free>;               // a diff
 using AnnotatedPtr = GitPtr<git_annotated_commit, git_annotated_commit_free>;  // for merges
 

@@ -5,9 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 
 #include "lib/error.hpp"
 #include "lib/merge.hpp"
@@ -18,44 +18,17 @@ namespace sdesk {
 
 namespace {
 
-using ObjectPtr = GitPtr<git_object, git_object_free>;
+// The ref a fetch writes the remote branch to: read, then removed, so that no ref of the
+// clone moves unless the whole sync succeeds.
+constexpr const char* kFetchRef = "refs/sdesk/fetch";
 
-// Where a sync goes: the remote, the branch on it, and the tracking ref that mirrors it.
+// Where a sync goes: the remote as git is given it, the branch on it, and the tracking ref.
 struct Target {
-  RemotePtr remote;
-  std::string label;     // name or URL, for messages
+  std::string arg;       // what `git fetch` and `git push` are given: a remote name or a URL
+  std::string label;     // the same with any credentials removed, for messages and commits
   std::string branch;    // refs/heads/<name> on the remote
   std::string tracking;  // refs/remotes/<remote>/<name>, or "" for an anonymous remote
 };
-
-// Shared by the libgit2 callbacks of one fetch or push.
-struct Callbacks {
-  const SyncOptions* opts = nullptr;
-  std::string rejected;  // a ref the remote refused, with its reason
-  unsigned last_percent = 101;
-};
-
-std::string last_git_error() {
-  const git_error* e = git_error_last();
-  return e && e->message ? e->message : "failed";
-}
-
-int on_transfer(const git_indexer_progress* p, void* payload) {
-  auto* cb = static_cast<Callbacks*>(payload);
-  if (!cb->opts->progress || p->total_objects == 0) return 0;
-  unsigned percent = 100 * p->received_objects / p->total_objects;
-  if (percent == cb->last_percent) return 0;
-  cb->last_percent = percent;
-  cb->opts->progress(fmt::format("receiving objects: {}% ({}/{})", percent, p->received_objects,
-                                 p->total_objects));
-  return 0;
-}
-
-int on_push_update(const char* ref, const char* status, void* payload) {
-  auto* cb = static_cast<Callbacks*>(payload);
-  if (status) cb->rejected = fmt::format("{}: {}", ref, status);
-  return 0;
-}
 
 Target pick_target(Repo& repo, const std::string& arg) {
   std::string local = repo.head_branch();
@@ -66,66 +39,57 @@ Target pick_target(Repo& repo, const std::string& arg) {
   auto upstream = repo.config("branch." + short_name + ".remote");
   std::string name = !arg.empty() ? arg : upstream ? *upstream : "origin";
   Target t;
-  t.label = name;
+  t.arg = name;
+  t.label = redact_credentials(name);
   t.branch = local;
-  git_remote* r = nullptr;
-  if (git_remote_lookup(&r, repo.get(), name.c_str()) == 0) {
-    t.remote.reset(r);
+  if (repo.config("remote." + name + ".url")) {
     if (upstream && *upstream == name)
       if (auto merge = repo.config("branch." + short_name + ".merge")) t.branch = *merge;
     t.tracking = "refs/remotes/" + name + "/" + t.branch.substr(11);
     return t;
   }
   if (arg.empty())
-    throw Error(Exit::conflict, fmt::format("no remote '{}' to sync with", name),
+    throw Error(Exit::conflict, fmt::format("no remote '{}' to sync with", t.label),
                 "add one with `git remote add origin URL`, or name one: `sdesk sync URL`");
-  if (git_remote_create_anonymous(&r, repo.get(), name.c_str()) < 0)
-    throw Error(Exit::conflict, fmt::format("'{}' is not a remote: {}", name, last_git_error()));
-  t.remote.reset(r);
   return t;
 }
 
-// Fetches the remote branch; returns its commit, or nullopt when the remote has no such branch.
-std::optional<git_oid> fetch(Target& t, const SyncOptions& opts) {
-  Callbacks cb;
-  cb.opts = &opts;
-  git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
-  fo.callbacks.transfer_progress = on_transfer;
-  fo.callbacks.payload = &cb;
-  fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-  std::string spec = t.tracking.empty() ? t.branch : "+" + t.branch + ":" + t.tracking;
-  char* specs[] = {spec.data()};
-  git_strarray arr{specs, 1};
-  if (opts.progress) opts.progress("fetching " + t.branch + " from " + t.label);
-  if (git_remote_fetch(t.remote.get(), &arr, &fo, "sdesk sync: fetch") < 0)
-    throw Error(Exit::conflict, fmt::format("cannot fetch from {}: {}", t.label, last_git_error()),
-                "nothing was changed; try again when the remote is reachable");
-  const git_remote_head** heads = nullptr;
-  size_t n = 0;
-  git_check(git_remote_ls(&heads, &n, t.remote.get()), "list remote refs");
-  for (size_t i = 0; i < n; ++i)
-    if (t.branch == heads[i]->name) return heads[i]->oid;
-  return std::nullopt;
-}
+// An open file descriptor, closed when it goes.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+  int get() const { return fd_; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
 
-// Whether libgit2 would reach url through its local transport (a file:// URL or a directory),
-// which never runs the remote's hooks.
-bool is_local_url(const std::string& url) {
-  if (url.rfind("file://", 0) == 0) return true;
-  if (url.find("://") != std::string::npos) return false;
-  std::error_code ec;
-  return std::filesystem::is_directory(url, ec);
-}
+ private:
+  int fd_;
+};
 
-// What a child process printed (stdout and stderr together) and how it ended.
-struct ChildRun {
+// Spawn file actions, destroyed when they go.
+struct FileActions {
+  posix_spawn_file_actions_t fa;
+  FileActions() { posix_spawn_file_actions_init(&fa); }
+  FileActions(const FileActions&) = delete;
+  FileActions& operator=(const FileActions&) = delete;
+  ~FileActions() { posix_spawn_file_actions_destroy(&fa); }
+};
+
+// What a git run printed (stdout and stderr together) and how it ended.
+struct GitRun {
   int status = -1;  // exit status, or 128 + signal
   std::string output;
 };
 
-// Variables that name a repository, an index or an object store; a surrounding git hook sets
-// them for its own repository, and they must not steer a git run for the desk.
-bool is_repo_local_var(const char* entry) {
+// Variables not handed to git: those that name a repository, an index or an object store (a
+// surrounding git hook sets them for its own repository, and they must not steer a git run for
+// the desk), and GIT_TERMINAL_PROMPT, which sdesk sets itself.
+bool is_dropped_var(const char* entry) {
   static const char* const names[] = {"GIT_DIR",
                                       "GIT_WORK_TREE",
                                       "GIT_INDEX_FILE",
@@ -133,10 +97,12 @@ bool is_repo_local_var(const char* entry) {
                                       "GIT_ALTERNATE_OBJECT_DIRECTORIES",
                                       "GIT_QUARANTINE_PATH",
                                       "GIT_COMMON_DIR",
+                                      "GIT_NAMESPACE",
                                       "GIT_PREFIX",
                                       "GIT_IMPLICIT_WORK_TREE",
                                       "GIT_SHALLOW_FILE",
-                                      "GIT_GRAFT_FILE"};
+                                      "GIT_GRAFT_FILE",
+                                      "GIT_TERMINAL_PROMPT"};
   for (const char* n : names) {
     size_t len = std::strlen(n);
     if (std::strncmp(entry, n, len) == 0 && entry[len] == '=') return true;
@@ -144,45 +110,80 @@ bool is_repo_local_var(const char* entry) {
   return false;
 }
 
-// Runs argv[0] (found on PATH) without a shell, stdin from /dev/null, stdout and stderr captured;
-// the environment passes through except the repository-local git variables.
-ChildRun run_child(const std::vector<std::string>& args) {
+// Hands `echo` each piece of git's output that ends in a newline or a carriage return (a
+// progress redraw), so that no piece splits a line or a UTF-8 sequence.
+class Echo {
+ public:
+  explicit Echo(const TransportEcho& echo) : echo_(echo) {}
+  void add(std::string_view bytes) {
+    if (!echo_) return;
+    pending_.append(bytes);
+    size_t from = 0;
+    for (size_t i = 0; i < pending_.size(); ++i)
+      if (pending_[i] == '\n' || pending_[i] == '\r') {
+        echo_(std::string_view(pending_).substr(from, i + 1 - from));
+        from = i + 1;
+      }
+    pending_.erase(0, from);
+  }
+  void flush() {
+    if (echo_ && !pending_.empty()) echo_(pending_);
+    pending_.clear();
+  }
+
+ private:
+  const TransportEcho& echo_;
+  std::string pending_;
+};
+
+// Runs `git --git-dir=GITDIR ARGS...` (git found on PATH, no shell) with stdin from /dev/null
+// and stdout and stderr captured, each piece also handed to `echo` when set. The environment is
+// the user's (HOME, SSH_AUTH_SOCK, GIT_SSH_COMMAND, proxies, credential helpers) less the
+// repository-local git variables, with GIT_TERMINAL_PROMPT=0 so that a missing credential
+// fails at once instead of waiting for a person.
+GitRun run_git(const Repo& repo, const std::vector<std::string>& args, const TransportEcho& echo) {
+  std::vector<std::string> all{"git", "--git-dir=" + repo.gitdir().string()};
+  all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  for (auto& a : all) argv.push_back(a.data());
   argv.push_back(nullptr);
+  std::string no_prompt = "GIT_TERMINAL_PROMPT=0";
   std::vector<char*> envp;
   for (char** e = environ; e && *e; ++e)
-    if (!is_repo_local_var(*e)) envp.push_back(*e);
+    if (!is_dropped_var(*e)) envp.push_back(*e);
+  envp.push_back(no_prompt.data());
   envp.push_back(nullptr);
 
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0)
     throw Error(Exit::internal, fmt::format("cannot make a pipe: {}", std::strerror(errno)));
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
+  Fd read_end(fds[0]), write_end(fds[1]);
   pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  ::close(fds[1]);
-  if (rc != 0) {
-    ::close(fds[0]);
-    throw Error(Exit::conflict, fmt::format("cannot run {}: {}", args[0], std::strerror(rc)),
-                "nothing was changed; install git or sync through a git:// remote");
+  int rc = 0;
+  {
+    FileActions fa;
+    posix_spawn_file_actions_addopen(&fa.fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa.fa, write_end.get(), STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&fa.fa, write_end.get(), STDERR_FILENO);
+    rc = ::posix_spawnp(&pid, argv[0], &fa.fa, nullptr, argv.data(), envp.data());
   }
-  ChildRun out;
+  write_end.reset();
+  if (rc != 0)
+    throw Error(Exit::conflict, fmt::format("cannot run git: {}", std::strerror(rc)),
+                "nothing was changed; sync needs the git command on PATH");
+  GitRun out;
+  Echo piece(echo);
   char buf[4096];
   for (;;) {
-    ssize_t n = ::read(fds[0], buf, sizeof buf);
+    ssize_t n = ::read(read_end.get(), buf, sizeof buf);
     if (n > 0) {
       out.output.append(buf, static_cast<size_t>(n));
+      piece.add(std::string_view(buf, static_cast<size_t>(n)));
     } else if (n == 0 || errno != EINTR) {
       break;
     }
   }
-  ::close(fds[0]);
+  piece.flush();
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -195,70 +196,124 @@ std::string trim(const std::string& s) {
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-// The most telling line of a failed `git push`: the remote's own first line (a hook's
-// finding), else the ref's rejection, else git's error.
-std::string push_failure(const std::string& output, int status) {
+// Whether a line is git's progress ("Receiving objects:  50% (1/2)", "…, done.").
+bool is_progress(const std::string& line) {
+  return line.find("% (") != std::string::npos || line.find(", done.") != std::string::npos ||
+         line.rfind("Enumerating objects", 0) == 0 || line.rfind("Counting objects", 0) == 0 ||
+         line.rfind("Total ", 0) == 0;
+}
+
+}  // namespace
+
+std::string redact_credentials(std::string_view text) {
+  std::string out;
+  size_t at = 0;
+  for (;;) {
+    size_t scheme_end = text.find("://", at);
+    if (scheme_end == std::string_view::npos) break;
+    size_t host = scheme_end + 3;
+    size_t end = text.find_first_of("/ \t\r\n'\"", host);
+    if (end == std::string_view::npos) end = text.size();
+    size_t atsign = text.substr(host, end - host).rfind('@');
+    size_t scheme_begin = scheme_end;
+    while (scheme_begin > at && (std::isalnum(static_cast<unsigned char>(text[scheme_begin - 1])) ||
+                                 text[scheme_begin - 1] == '+' || text[scheme_begin - 1] == '-' ||
+                                 text[scheme_begin - 1] == '.'))
+      --scheme_begin;
+    out.append(text.substr(at, host - at));
+    if (atsign != std::string_view::npos) {
+      std::string_view scheme = text.substr(scheme_begin, scheme_end - scheme_begin);
+      std::string_view user = text.substr(host, atsign);
+      // An SSH user name is no secret and says who logs in; anything else may be a token.
+      bool ssh = scheme == "ssh" || scheme == "git+ssh" || scheme == "ssh+git";
+      if (ssh && user.find(':') == std::string_view::npos) out.append(user).append("@");
+      host += atsign + 1;
+    }
+    out.append(text.substr(host, end - host));
+    at = end;
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
+std::string transport_failure(const std::string& output, int status) {
   std::vector<std::string> lines;
   size_t at = 0;
   while (at < output.size()) {
     size_t nl = output.find('\n', at);
     if (nl == std::string::npos) nl = output.size();
-    std::string line = trim(output.substr(at, nl - at));
+    std::string line = output.substr(at, nl - at);
     at = nl + 1;
     // Progress redraws a line with \r; keep what it ended as.
-    if (auto cr = line.rfind('\r'); cr != std::string::npos) line = trim(line.substr(cr + 1));
-    lines.push_back(line);
+    if (auto cr = trim(line).rfind('\r'); cr != std::string::npos) line = trim(line).substr(cr + 1);
+    line = trim(line);
+    if (!line.empty()) lines.push_back(line);
   }
+  // The server's own word first (a hook's finding, a hosting service's refusal).
   for (const auto& l : lines)
-    if (l.rfind("remote:", 0) == 0 && !trim(l.substr(7)).empty()) return trim(l.substr(7));
-  for (const auto& l : lines)
-    if (l.rfind("! ", 0) == 0) return l;
-  for (const auto& l : lines)
-    if (l.rfind("error:", 0) == 0 || l.rfind("fatal:", 0) == 0) return l;
-  return fmt::format("git push exited with status {}", status);
+    if (l.rfind("remote:", 0) == 0) {
+      std::string said = trim(l.substr(7));
+      if (!said.empty() && !is_progress(said)) return redact_credentials(said);
+    }
+  // Else the first line that is neither a note (To/From/hint/warning) nor progress: what ssh
+  // or git itself said went wrong.
+  for (const auto& l : lines) {
+    if (l.rfind("remote:", 0) == 0 || l.rfind("To ", 0) == 0 || l.rfind("From ", 0) == 0 ||
+        l.rfind("hint:", 0) == 0 || l.rfind("warning:", 0) == 0 ||
+        l.rfind("Warning: Permanently added", 0) == 0 || is_progress(l))
+      continue;
+    return redact_credentials(l);
+  }
+  return fmt::format("git exited with status {}", status);
 }
 
-// Pushes a commit to a local remote with the `git` command, so that the remote's
-// receive-pack runs its hooks; returns "" when done, else why not.
-std::string push_with_git(Repo& repo, Target& t, const std::string& url, const git_oid& commit,
-                          const SyncOptions& opts) {
-  std::string where = url;
-  if (url.rfind("file://", 0) != 0) {
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(url, ec);
-    if (!ec) where = abs.string();
+namespace {
+
+// Removes the fetch ref when it goes, whatever happens in between.
+struct FetchRefGuard {
+  Repo& repo;
+  ~FetchRefGuard() {
+    git_reference* ref = nullptr;
+    if (git_reference_lookup(&ref, repo.get(), kFetchRef) == 0) {
+      git_reference_delete(ref);
+      git_reference_free(ref);
+    }
   }
-  if (opts.progress) opts.progress("pushing to " + t.label + " with git");
-  ChildRun r = run_child({"git", "--git-dir=" + repo.gitdir().string(), "push", where,
-                          oid_hex(commit) + ":" + t.branch});
-  return r.status == 0 ? "" : push_failure(r.output, r.status);
+};
+
+// Fetches the remote branch with `git fetch` into kFetchRef; returns its commit, or nullopt when
+// the remote has no such branch. Moves no other ref.
+std::optional<git_oid> fetch(Repo& repo, const Target& t, const SyncOptions& opts) {
+  if (opts.progress) opts.progress("fetching " + t.branch + " from " + t.label);
+  std::vector<std::string> args{"fetch", "--no-tags", "--refmap=", "--no-write-fetch-head"};
+  args.push_back(opts.transport ? "--progress" : "--quiet");
+  args.push_back(t.arg);
+  args.push_back("+" + t.branch + ":" + kFetchRef);
+  GitRun r = run_git(repo, args, opts.transport);
+  if (r.status != 0) {
+    // A remote without the branch yet (a new shared repository) is no failure: push to it.
+    GitRun ls = run_git(repo, {"ls-remote", "--exit-code", t.arg, t.branch}, nullptr);
+    if (ls.status == 2) return std::nullopt;
+    throw Error(
+        Exit::conflict,
+        fmt::format("cannot fetch from {}: {}", t.label, transport_failure(r.output, r.status)),
+        "nothing was changed; try again when the remote is reachable");
+  }
+  git_oid id;
+  git_check(git_reference_name_to_id(&id, repo.get(), kFetchRef), "read the fetched branch");
+  return id;
 }
 
-// Pushes a commit to the remote branch; returns "" when done, else why not.
-std::string push(Repo& repo, Target& t, const git_oid& commit, const SyncOptions& opts) {
-  const char* url = git_remote_pushurl(t.remote.get());
-  if (!url) url = git_remote_url(t.remote.get());
-  if (url && is_local_url(url)) return push_with_git(repo, t, url, commit, opts);
-  const char* temp = "refs/sdesk/sync";
-  git_reference* ref = nullptr;
-  git_check(git_reference_create(&ref, repo.get(), temp, &commit, 1, "sdesk sync: push"),
-            "write temporary ref");
-  RefPtr rp(ref);
-  Callbacks cb;
-  cb.opts = &opts;
-  git_push_options po = GIT_PUSH_OPTIONS_INIT;
-  po.callbacks.push_update_reference = on_push_update;
-  po.callbacks.payload = &cb;
-  std::string spec = temp;
-  spec += ":";
-  spec += t.branch;
-  char* specs[] = {spec.data()};
-  git_strarray arr{specs, 1};
+// Pushes a commit to the remote branch with `git push` (so a local remote's receive-pack runs
+// its hooks as a server's does); returns "" when done, else why not.
+std::string push(Repo& repo, const Target& t, const git_oid& commit, const SyncOptions& opts) {
   if (opts.progress) opts.progress("pushing to " + t.label);
-  int rc = git_remote_push(t.remote.get(), &arr, &po);
-  std::string why = rc < 0 ? last_git_error() : cb.rejected;
-  git_reference_delete(ref);
-  return why;
+  std::vector<std::string> args{"push", "--no-follow-tags"};
+  if (opts.transport) args.push_back("--progress");
+  args.push_back(t.arg);
+  args.push_back(oid_hex(commit) + ":" + t.branch);
+  GitRun r = run_git(repo, args, opts.transport);
+  return r.status == 0 ? "" : transport_failure(r.output, r.status);
 }
 
 bool descends(Repo& repo, const git_oid& a, const git_oid& b) {
@@ -320,6 +375,7 @@ SyncResult sync_desk(Desk& desk, const SyncOptions& opts) {
   if (!head) throw Error(Exit::conflict, "the desk has no commit yet");
   const git_oid ours = *head;
   Target target = pick_target(repo, opts.remote);
+  FetchRefGuard fetched{repo};
   SyncResult res;
   res.remote = target.label;
   res.branch = target.branch;
@@ -335,7 +391,7 @@ SyncResult sync_desk(Desk& desk, const SyncOptions& opts) {
   std::string last_refusal;
   for (int attempt = 1; attempt <= opts.attempts; ++attempt) {
     res.attempts = attempt;
-    std::optional<git_oid> theirs = fetch(target, opts);
+    std::optional<git_oid> theirs = fetch(repo, target, opts);
     if (last_theirs && theirs && oid_eq(*last_theirs, *theirs))
       throw Error(Exit::conflict,
                   fmt::format("{} refused the push: {}", target.label, last_refusal),

@@ -1,20 +1,18 @@
-// Many clones, one bare repository served by a real `git daemon` on 127.0.0.1: sync in any
-// order, plain `git pull` through the merge driver, the pre-receive hook, and failures that
-// lose nothing.
-#include <doctest/doctest.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
+// Many clones, one bare repository served by real servers on 127.0.0.1 (`git daemon`, sshd
+// with keys, lighttpd with `git http-backend` and basic authentication): sync in any order,
+// plain `git pull` through the merge driver, the pre-receive hook, and failures that lose
+// nothing and print no credential.
+#include "lib/sync.hpp"
 
-#include <chrono>
+#include <doctest/doctest.h>
+
 #include <fstream>
 #include <set>
-#include <sstream>
-#include <thread>
 
+#include "lib/crash.hpp"
 #include "lib/ticket.hpp"
 #include "tests/helpers.hpp"
+#include "tests/servers.hpp"
 
 using namespace sdesk::test;
 namespace fs = std::filesystem;
@@ -27,79 +25,25 @@ const std::map<std::string, std::string> kGitIdentity = {
     {"GIT_COMMITTER_NAME", "Tester"},
     {"GIT_COMMITTER_EMAIL", "tester@example.com"}};
 
-int free_port() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(s);
-  return port;
-}
-
-bool can_connect(int port) {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(s);
-  return ok;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// A `git daemon` serving base with push enabled, started and killed by the test.
-class Daemon {
- public:
-  explicit Daemon(const fs::path& base) : port_(free_port()) {
-    fs::path pid = base / "daemon.pid";
-    Run r = sh(base,
-               "git daemon --detach --reuseaddr --export-all --enable=receive-pack "
-               "--listen=127.0.0.1 --port=" +
-                   std::to_string(port_) + " --base-path=" + q(base.string()) +
-                   " --pid-file=" + q(pid.string()) + " " + q(base.string()));
-    REQUIRE(r.code == 0);
-    for (int i = 0; i < 200 && !can_connect(port_); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    pid_ = std::stoi(slurp(pid));
-  }
-  ~Daemon() {
-    if (pid_ > 0) ::kill(pid_, SIGTERM);
-  }
-  // The git:// URL of a repository below base.
-  std::string url(const std::string& repo) const {
-    return "git://127.0.0.1:" + std::to_string(port_) + "/" + repo;
-  }
-
- private:
-  int port_;
-  int pid_ = 0;
-};
-
 // One clone of the shared desk, with its own ID node and clock.
 struct Clone {
   fs::path dir;
+  std::map<std::string, std::string> env;  // for sdesk and git (GIT_SSH_COMMAND)
   std::string now = "2026-03-02T10:00:00+08:00";
   Run sdesk(const std::string& args, const std::string& as = "pm1") const {
-    std::map<std::string, std::string> env{{"SDESK_NOW", now}};
-    if (!as.empty()) env["SDESK_USER"] = as;
+    std::map<std::string, std::string> all = env;
+    all["SDESK_NOW"] = now;
+    if (!as.empty()) all["SDESK_USER"] = as;
     std::string cmd = SDESK_BINARY;
     cmd += ' ';
     cmd += args;
-    return sh(dir, cmd, env);
+    return sh(dir, cmd, all);
   }
-  Run git(const std::string& args) const { return sh(dir, "git " + args, kGitIdentity); }
+  Run git(const std::string& args) const {
+    std::map<std::string, std::string> all = env;
+    all.insert(kGitIdentity.begin(), kGitIdentity.end());
+    return sh(dir, "git " + args, all);
+  }
   std::string tree() const { return git("rev-parse HEAD^{tree}").line(); }
   bool clean() const {
     Run r = git("status --porcelain");
@@ -124,10 +68,11 @@ struct Shared {
     REQUIRE(seed.git("push -q " + q((root.path() / "desk.git").string()) + " main").code == 0);
   }
   fs::path bare() const { return root.path() / "desk.git"; }
-  Clone clone(const std::string& url, const std::string& name, const std::string& node) const {
-    Run r = sh(root.path(), "git clone -q " + q(url) + " " + name);
+  Clone clone(const std::string& url, const std::string& name, const std::string& node,
+              const std::map<std::string, std::string>& env = {}) const {
+    Run r = sh(root.path(), "git clone -q " + q(url) + " " + name, env);
     REQUIRE_MESSAGE(r.code == 0, r.err);
-    Clone c{root.path() / name};
+    Clone c{root.path() / name, env};
     fs::create_directories(c.dir / ".git" / "sdesk");
     std::ofstream(c.dir / ".git" / "sdesk" / "clock")
         << (node.find(' ') == std::string::npos ? node + " 0 0" : node) << "\n";
@@ -142,12 +87,65 @@ nlohmann::json show(const Clone& c, const std::string& id) {
   return r.json();
 }
 
+// What a failed sync must leave as it was: HEAD, every ref, the work tree and index.
+std::string snapshot(const Clone& c) {
+  return c.git("rev-parse HEAD").out + c.git("for-each-ref").out + c.git("status --porcelain").out;
+}
+
+// The note texts of a ticket.
+std::multiset<std::string> notes(const Clone& c, const std::string& id) {
+  std::multiset<std::string> out;
+  nlohmann::json j = show(c, id);  // kept: the loop reads into it
+  for (const auto& e : j["events"])
+    if (e["action"] == "note") out.insert(e["text"].get<std::string>());
+  return out;
+}
+
+// Three clones of one server: each works offline (a new ticket and a note on a shared one),
+// then all sync in turn, quietly (stderr is no terminal), until they agree with the server.
+void three_clones_agree(const Shared& s, Clone& a, Clone& b, Clone& c) {
+  std::string t = a.new_ticket("共享打印机故障");
+  for (const Clone* k : {&a, &b, &c}) {
+    Run r = k->sdesk("sync");
+    INFO(k->dir << ": " << r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.err.empty());
+  }
+  a.now = "2026-03-02T11:00:00+08:00";
+  b.now = "2026-03-02T11:05:00+08:00";
+  c.now = "2026-03-02T11:10:00+08:00";
+  std::set<std::string> created{t};
+  for (const Clone* k : {&a, &b, &c}) {
+    created.insert(k->new_ticket("离线工单"));
+    REQUIRE(k->sdesk("note " + t + " " + q(k->dir.filename().string() + " 的备注"), "l1a").code ==
+            0);
+  }
+  for (const Clone* k : {&b, &c, &a, &b, &c}) {
+    Run r = k->sdesk("sync --json");
+    INFO(k->dir << ": " << r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.err.empty());
+    CHECK(k->clean());
+  }
+  CHECK(a.tree() == b.tree());
+  CHECK(b.tree() == c.tree());
+  CHECK(sh(s.bare(), "git rev-parse main^{tree}").line() == a.tree());
+  std::string got;
+  for (const auto& n : notes(c, t)) got += n + "|";
+  CHECK(got == "a 的备注|b 的备注|c 的备注|");
+  Run list = a.sdesk("list --json");
+  REQUIRE(list.code == 0);
+  CHECK(list.json().size() == created.size());
+  CHECK(created.size() == 4);
+  for (const Clone* k : {&a, &b, &c}) CHECK(k->git("fsck --strict").code == 0);
+}
+
 }  // namespace
 
 TEST_SUITE("sync/daemon") {
   TEST_CASE("three clones change one ticket offline; syncs in any order agree, nothing lost") {
     Shared s;
-    Daemon daemon(s.root.path());
+    GitDaemon daemon(s.root.path());
     std::string url = daemon.url("desk.git");
     Clone a = s.clone(url, "a", "A1"), b = s.clone(url, "b", "B2"), c = s.clone(url, "c", "C3");
     std::string t = a.new_ticket("共享打印机故障");
@@ -225,13 +223,45 @@ TEST_SUITE("sync/daemon") {
     CHECK(a.sdesk("verify").code == 0);
   }
 
+  TEST_CASE("a kill at every step of a merging sync is repaired, and the next sync completes") {
+    Shared s;
+    GitDaemon daemon(s.root.path());
+    std::string url = daemon.url("desk.git");
+    Clone a = s.clone(url, "a", "A1"), b = s.clone(url, "b", "B2");
+    int minute = 10;
+    for (std::string step : sdesk::kWriteSteps) {
+      CAPTURE(step);
+      a.now = b.now = "2026-03-02T11:" + std::to_string(minute++) + ":00+08:00";
+      std::string theirs = b.new_ticket("乙在" + step);
+      REQUIRE(b.sdesk("sync").code == 0);
+      std::string mine = a.new_ticket("甲在" + step);
+      std::map<std::string, std::string> env{
+          {"SDESK_CRASH_AT", step}, {"SDESK_NOW", a.now}, {"SDESK_USER", "pm1"}};
+      Run killed = sh(a.dir, std::string(SDESK_BINARY) + " sync", env);
+      // Every step but `objects` (a merge commit is written without one) is reached.
+      CHECK((killed.code != 0) == (step != "objects"));
+      // The next command repairs what the kill left; the next sync finishes the work.
+      Run list = a.sdesk("list --json");
+      REQUIRE_MESSAGE(list.code == 0, list.err);
+      CHECK(a.clean());
+      Run again = a.sdesk("sync");
+      REQUIRE_MESSAGE(again.code == 0, again.err);
+      CHECK(a.clean());
+      CHECK(!fs::exists(a.dir / ".git" / "sdesk" / "journal"));
+      CHECK(a.git("rev-parse HEAD").line() == sh(s.bare(), "git rev-parse main").line());
+      for (const std::string& id : {theirs, mine}) CHECK(a.sdesk("show " + id).code == 0);
+    }
+    CHECK(a.git("fsck --strict").code == 0);
+    CHECK(a.sdesk("verify").code == 0);
+  }
+
   TEST_CASE("the pre-receive hook refuses bad pushes with the reason and accepts good ones") {
     Shared s;
     Run inst = sh(s.root.path(), std::string(SDESK_BINARY) + " -C desk.git hook install");
     REQUIRE_MESSAGE(inst.code == 0, inst.err);
     CHECK(fs::exists(s.bare() / "hooks" / "pre-receive"));
-    CHECK(slurp(s.bare() / "hooks" / "pre-receive").find(SDESK_BINARY) != std::string::npos);
-    Daemon daemon(s.root.path());
+    CHECK(read_file(s.bare() / "hooks" / "pre-receive").find(SDESK_BINARY) != std::string::npos);
+    GitDaemon daemon(s.root.path());
     Clone a = s.clone(daemon.url("desk.git"), "a", "A1");
 
     // A good push: tickets made by sdesk and escalated to l2.
@@ -245,7 +275,7 @@ TEST_SUITE("sync/daemon") {
 
     std::string path = a.git("ls-files tickets").line();
     auto rewrite = [&](const std::function<void(std::vector<nlohmann::ordered_json>&)>& edit) {
-      sdesk::Ticket tk = sdesk::parse_ticket_fast(slurp(a.dir / path), path);
+      sdesk::Ticket tk = sdesk::parse_ticket_fast(read_file(a.dir / path), path);
       std::vector<nlohmann::ordered_json> events = tk.events;
       edit(events);
       std::ofstream(a.dir / path) << sdesk::ticket_yaml(sdesk::fold_ticket(t, events));
@@ -290,7 +320,7 @@ TEST_SUITE("sync/daemon") {
       push_refused("was removed");
     }
     SUBCASE("a file that fails its schema") {
-      std::string text = slurp(a.dir / path);
+      std::string text = read_file(a.dir / path);
       auto at = text.find("priority: P3");
       REQUIRE(at != std::string::npos);
       text.replace(at, 12, "priority: P9");
@@ -299,6 +329,198 @@ TEST_SUITE("sync/daemon") {
       push_refused("priority");
     }
     CHECK(sh(s.bare(), "git rev-parse main").line() == a.git("rev-parse HEAD").line());
+  }
+}
+
+TEST_SUITE("sync/transport") {
+  TEST_CASE("credentials are removed from every URL sdesk prints or records") {
+    using sdesk::redact_credentials;
+    CHECK(redact_credentials("https://alice:pw@git.example.com/desk.git") ==
+          "https://git.example.com/desk.git");
+    CHECK(redact_credentials("https://ghp_token@git.example.com/desk") ==
+          "https://git.example.com/desk");
+    CHECK(redact_credentials("ssh://ops@10.0.0.1:2222/srv/desk.git") ==
+          "ssh://ops@10.0.0.1:2222/srv/desk.git");
+    CHECK(redact_credentials("ssh://ops:pw@10.0.0.1/srv/desk.git") ==
+          "ssh://10.0.0.1/srv/desk.git");
+    CHECK(redact_credentials("fatal: unable to access 'http://u:p@h:8080/x/': 403") ==
+          "fatal: unable to access 'http://h:8080/x/': 403");
+    CHECK(redact_credentials("origin") == "origin");
+    CHECK(redact_credentials("git@host:desk.git") == "git@host:desk.git");
+    CHECK(redact_credentials("a http://u:p@h/ b https://v:q@k") == "a http://h/ b https://k");
+  }
+
+  TEST_CASE("the line that says why git failed: the server's word, else ssh's or git's first") {
+    using sdesk::transport_failure;
+    CHECK(transport_failure("root@127.0.0.1: Permission denied (publickey).\r\nfatal: Could not "
+                            "read from remote repository.\n\nPlease make sure …\n",
+                            128) == "root@127.0.0.1: Permission denied (publickey).");
+    CHECK(transport_failure("remote: Enumerating objects: 5, done.\nremote: abc1234 tickets/x: "
+                            "bad\nremote: sdesk: error: verify: 1 finding\nTo /srv/desk.git\n ! "
+                            "[remote rejected] main -> main (pre-receive hook declined)\n",
+                            1) == "abc1234 tickets/x: bad");
+    CHECK(transport_failure("To /srv/desk.git\n ! [rejected]        main -> main (fetch first)\n"
+                            "error: failed to push some refs\nhint: Updates were rejected\n",
+                            1) == "! [rejected]        main -> main (fetch first)");
+    CHECK(transport_failure("Writing objects:  50% (1/2)\rWriting objects: 100% (2/2), done.\n"
+                            "fatal: Authentication failed for 'http://u:pw@h/x/'\n",
+                            128) == "fatal: Authentication failed for 'http://h/x/'");
+    CHECK(transport_failure("", 9) == "git exited with status 9");
+  }
+}
+
+TEST_SUITE("sync/ssh") {
+  TEST_CASE("three clones sync through sshd by an ssh config's host alias and by ssh:// URLs") {
+    Shared s;
+    TempDir conf;
+    SshServer ssh(conf.path() / "ssh");
+    // The operator's ssh configuration, as git is given it: the alias exists only there.
+    std::map<std::string, std::string> env{{"GIT_SSH_COMMAND", ssh.ssh_command()}};
+    Clone a = s.clone(ssh.alias_url(s.bare()), "a", "A1", env);
+    Clone b = s.clone(ssh.url(s.bare()), "b", "B2", env);
+    Clone c = s.clone(ssh.alias_url(s.bare()), "c", "C3", env);
+    three_clones_agree(s, a, b, c);
+
+    // A URL given on the command line (with its user) is used as it is and named as it is.
+    c.now = "2026-03-02T12:00:00+08:00";
+    c.new_ticket("按地址同步");
+    Run r = c.sdesk("sync " + q(ssh.url(s.bare())) + " --json");
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.json()["remote"] == ssh.url(s.bare()));
+    CHECK(r.json()["pushed"] == true);
+    CHECK(sh(s.bare(), "git rev-parse main").line() == c.git("rev-parse HEAD").line());
+  }
+
+  TEST_CASE("a key the server does not know: exit 5, one line naming the remote, nothing changed") {
+    Shared s;
+    TempDir conf;
+    SshServer ssh(conf.path() / "ssh");
+    Clone a = s.clone(ssh.alias_url(s.bare()), "a", "A1", {{"GIT_SSH_COMMAND", ssh.ssh_command()}});
+    a.new_ticket("离线记录");
+    std::string before = snapshot(a);
+    std::string bare_before = sh(s.bare(), "git for-each-ref").out;
+    a.env["GIT_SSH_COMMAND"] = ssh.ssh_command(false);
+    for (const std::string& remote : {std::string(), ssh.url(s.bare())}) {
+      CAPTURE(remote);
+      Run r = a.sdesk("sync " + (remote.empty() ? std::string() : q(remote)));
+      INFO(r.err);
+      CHECK(r.code == 5);
+      std::string name = remote.empty() ? std::string("origin") : remote;
+      CHECK(r.err.rfind("sdesk: error: cannot fetch from " + name + ": ", 0) == 0);
+      CHECK(r.err.find("Permission denied (publickey)") != std::string::npos);
+      CHECK(r.out.empty());
+      CHECK(snapshot(a) == before);
+      CHECK(sh(s.bare(), "git for-each-ref").out == bare_before);
+    }
+  }
+}
+
+TEST_SUITE("sync/http") {
+  const std::string kPassword = "Gq7-desk-S3cret";
+
+  TEST_CASE("three clones sync through smart HTTP with basic authentication, no password shown") {
+    Shared s;
+    TempDir conf;
+    HttpServer http(conf.path() / "http", s.root.path(), "alice", kPassword);
+    // a and b get the password from a credential helper, as git does; c from its remote's URL.
+    fs::path store = conf.path() / "credentials";
+    write_file(store, http.credential_line(kPassword));
+    std::map<std::string, std::string> helper{
+        {"GIT_CONFIG_COUNT", "1"},
+        {"GIT_CONFIG_KEY_0", "credential.helper"},
+        {"GIT_CONFIG_VALUE_0", "store --file=" + store.string()}};
+    Clone a = s.clone(http.url("desk.git"), "a", "A1", helper);
+    Clone b = s.clone(http.url("desk.git"), "b", "B2", helper);
+    Clone c = s.clone(http.url("desk.git", true), "c", "C3");
+    three_clones_agree(s, a, b, c);
+
+    // Changes on both sides, synced by a URL holding the password: merged, and the password is
+    // neither printed nor written into the merge commit.
+    a.now = "2026-03-02T12:00:00+08:00";
+    c.now = "2026-03-02T12:05:00+08:00";
+    a.new_ticket("甲的新工单");
+    REQUIRE(a.sdesk("sync").code == 0);
+    c.new_ticket("丙的新工单");
+    for (const std::string& format : {std::string(" --json"), std::string()}) {
+      Run r = c.sdesk("sync " + q(http.url("desk.git", true)) + format);
+      INFO(r.out << r.err);
+      REQUIRE(r.code == 0);
+      CHECK(r.out.find(kPassword) == std::string::npos);
+      CHECK(r.err.find(kPassword) == std::string::npos);
+      CHECK(r.out.find(http.url("desk.git")) != std::string::npos);
+      if (!format.empty()) CHECK(r.json()["outcome"] == "merged");
+    }
+    CHECK(c.git("log --merges -1 --format=%B").out.find("from " + http.url("desk.git")) !=
+          std::string::npos);
+    for (const Clone* k : {&a, &b, &c})
+      CHECK(k->git("log --all --format=%B").out.find(kPassword) == std::string::npos);
+    CHECK(read_file(a.dir / ".git" / "config").find(kPassword) == std::string::npos);
+    REQUIRE(a.sdesk("sync").code == 0);
+    CHECK(a.tree() == c.tree());
+  }
+
+  TEST_CASE("a wrong password or none: exit 5, one line naming the remote, nothing changed") {
+    Shared s;
+    TempDir conf;
+    HttpServer http(conf.path() / "http", s.root.path(), "alice", kPassword);
+    fs::path store = conf.path() / "credentials";
+    write_file(store, http.credential_line(kPassword));
+    Clone a = s.clone(http.url("desk.git"), "a", "A1",
+                      {{"GIT_CONFIG_COUNT", "1"},
+                       {"GIT_CONFIG_KEY_0", "credential.helper"},
+                       {"GIT_CONFIG_VALUE_0", "store --file=" + store.string()}});
+    a.new_ticket("离线记录");
+    std::string before = snapshot(a);
+    std::string bare_before = sh(s.bare(), "git for-each-ref").out;
+    const std::string wrong = "Wr0ng-Passw0rd";
+    auto refused = [&](const Run& r, const std::string& name, const std::string& why) {
+      INFO(r.err);
+      CHECK(r.code == 5);
+      CHECK(r.err.rfind("sdesk: error: cannot fetch from " + name + ": ", 0) == 0);
+      CHECK(r.err.find(why) != std::string::npos);
+      CHECK(r.err.find(wrong) == std::string::npos);
+      CHECK(r.err.find(kPassword) == std::string::npos);
+      CHECK(r.out.empty());
+      CHECK(snapshot(a) == before);
+      CHECK(sh(s.bare(), "git for-each-ref").out == bare_before);
+    };
+    SUBCASE("a credential helper's wrong password") {
+      write_file(store, http.credential_line(wrong));
+      refused(a.sdesk("sync"), "origin", "Authentication failed");
+    }
+    SUBCASE("a wrong password in the URL") {
+      std::string url = http.url("desk.git", true);
+      url.replace(url.find(kPassword), kPassword.size(), wrong);
+      refused(a.sdesk("sync " + q(url)), http.url("desk.git"), "Authentication failed");
+    }
+    SUBCASE("no credential at all: git is not let ask for one") {
+      a.env.clear();
+      refused(a.sdesk("sync"), "origin", "terminal prompts disabled");
+    }
+  }
+
+  TEST_CASE("on a terminal sync shows its steps and git's progress; elsewhere it is quiet") {
+    REQUIRE_MESSAGE(sh(fs::current_path(), "sh -c 'command -v script'").code == 0,
+                    "script(1) is not installed: no pseudo-terminal to test with");
+    Shared s;
+    TempDir conf;
+    HttpServer http(conf.path() / "http", s.root.path(), "alice", kPassword);
+    Clone a = s.clone(http.url("desk.git", true), "a", "A1");
+    a.new_ticket("终端进度");
+    std::string inner = "script -qec " + q(std::string(SDESK_BINARY) + " sync") + " /dev/null";
+    Run r = sh(a.dir, "sh -c " + q(inner), {{"SDESK_NOW", a.now}, {"SDESK_USER", "pm1"}});
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("sdesk: fetching refs/heads/main from origin") != std::string::npos);
+    CHECK(r.out.find("Writing objects: 100%") != std::string::npos);
+    CHECK(r.out.find("pushed main to origin") != std::string::npos);
+    CHECK(r.out.find(kPassword) == std::string::npos);
+    a.now = "2026-03-02T10:30:00+08:00";
+    a.new_ticket("非终端");
+    Run quiet = a.sdesk("sync");
+    REQUIRE(quiet.code == 0);
+    CHECK(quiet.err.empty());
+    CHECK(quiet.out == "pushed main to origin\n");
   }
 }
 
@@ -323,7 +545,7 @@ TEST_SUITE("sync/git") {
     Run pull = b.git("pull --no-rebase --no-edit origin main");
     INFO(pull.out << pull.err);
     REQUIRE(pull.code == 0);
-    std::string text = slurp(b.dir / b.git("ls-files tickets").line());
+    std::string text = read_file(b.dir / b.git("ls-files tickets").line());
     CHECK(text.find("<<<<<<<") == std::string::npos);
     CHECK(text.find("甲的备注") != std::string::npos);
     CHECK(text.find("乙的备注") != std::string::npos);
@@ -533,7 +755,7 @@ TEST_SUITE("sync/objects") {
     Run cs = b.sdesk("complaint show " + cid + " --json");
     REQUIRE_MESSAGE(cs.code == 0, cs.err);
     std::string file = b.git("ls-files complaints").line();
-    std::string text = slurp(b.dir / file);
+    std::string text = read_file(b.dir / file);
     CHECK(text.find("甲查明原因") != std::string::npos);
     CHECK(text.find("乙补充调查") != std::string::npos);
     CHECK(text.find("<<<<<<<") == std::string::npos);
