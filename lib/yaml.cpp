@@ -177,6 +177,9 @@ Parsed parse_yaml(std::string_view text, const std::string& file) {
   }
   Converter c{file, out};
   out.doc = c.convert(root, "", 0);
+  // What emit_yaml would not write (a control character in a key or a one-line field, such as
+  // a lone CR yaml-cpp keeps in a plain key) is refused here too, so what reads can be written.
+  if (auto [pointer, why] = find_bad_text(out.doc); !why.empty()) refuse_field(out, pointer, why);
   return out;
 }
 
