@@ -296,8 +296,8 @@ void emit_value_after_key(std::string& out, const Json& v, int indent) {
     for (size_t i = 0; i < v.size(); ++i) {
       if (i) flow += ", ";
       std::string t = scalar_text(v[i]);
-      // Flow indicators, and `?` and `:`, which yaml-cpp misreads inside a flow sequence.
-      if (v[i].is_string() && t.find_first_of(",[]{}?:") != std::string::npos && t[0] != '"')
+      // Flow indicators, and `?`, which yaml-cpp misreads inside a flow sequence.
+      if (v[i].is_string() && t.find_first_of(",[]{}?") != std::string::npos && t[0] != '"')
         t = quoted(v[i].get<std::string>());
       flow += t;
     }
