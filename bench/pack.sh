@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/pack.sh — housekeeping: the size of .git after N commits made by sdesk (default 4000),
-# beside the same repository packed by `git gc --aggressive`. sdesk packs as `git gc --auto`
-# does, so .git should stay within about 2x of the packed size.
+# beside the same repository packed by `git gc --aggressive`. sdesk starts `git gc --auto` at
+# its own threshold (about 1,000 loose objects, 8 packs), so .git should stay within about 2x of
+# the packed size.
 # Usage: bench/pack.sh [SDESK_BINARY] [N]
 set -eu
 SDESK=$(realpath "${1:-build/sdesk}")
@@ -30,14 +31,17 @@ while [ "$i" -lt "$N" ]; do
   done
 done
 secs=$(($(date +%s) - start))
-sleep 5  # a detached `git gc --auto` may still be packing
+# A detached `git gc --auto` may still be packing: it holds .git/gc.pid while it runs.
+w=0
+while [ -e .git/gc.pid ] && [ "$w" -lt 120 ]; do sleep 1; w=$((w + 1)); done
 commits=$(git rev-list --count HEAD)
 loose=$(git count-objects -v | awk '/^count:/ {print $2}')
+packs=$(git count-objects -v | awk '/^packs:/ {print $2}')
 kept=$(du -sk .git | cut -f1)
 git gc -q --aggressive --prune=now
 packed=$(du -sk .git | cut -f1)
 echo "commits: $commits ($N notes in ${secs}s)"
-echo "loose objects left: $loose"
+echo "loose objects left: $loose, packs: $packs"
 echo ".git as sdesk left it: ${kept} KiB"
 echo ".git packed by git gc --aggressive: ${packed} KiB"
 awk -v a="$kept" -v b="$packed" 'BEGIN { printf "ratio: %.2fx\n", a / b }'

@@ -450,28 +450,44 @@ bool held_open(const fs::path& file) {
   ::closedir(proc);
   return held;
 }
+
+// sdesk's gc.auto: about this many loose objects start a pack.
+constexpr int kPackLoose = 1000;
+// sdesk's gc.autoPackLimit: past this many packs, gc --auto repacks them into one.
+constexpr int kPackLimit = 8;
 }  // namespace
 
 bool Repo::pack_when_due() const {
-  // git's estimate: the loose objects in objects/17, times 256, against gc.auto (6700).
-  int limit = 6700;
+  // git's own threshold (gc.auto 6700) leaves .git at about five times its packed size; sdesk
+  // packs sooner unless the desk's config names a gc.auto of its own.
+  int limit = kPackLoose;
   if (auto v = config("gc.auto")) limit = std::atoi(v->c_str());
   if (limit <= 0) return false;
+  // git's estimate: the loose objects in objects/17 against gc.auto / 256, rounded up.
   int n = 0;
   if (DIR* d = ::opendir((gitdir() / "objects" / "17").c_str())) {
     while (dirent* e = ::readdir(d)) n += e->d_name[0] != '.';
     ::closedir(d);
   }
-  if (n * 256 <= limit) return false;
-  std::string dir = gitdir().string();
-  const char* argv[] = {"git", "--git-dir", dir.c_str(), "gc", "--auto", "--quiet", nullptr};
+  if (n <= (limit + 255) / 256) return false;
+  // git gc --auto with sdesk's threshold; each pack it makes holds only the loose objects of
+  // the moment, so past kPackLimit packs it repacks them into one (git's own limit is 50).
+  // Detached always: a command never waits for a pack.
+  std::vector<std::string> args = {"git", "-c", "gc.auto=" + std::to_string(limit), "-c",
+                                   "gc.autoDetach=true"};
+  if (!config("gc.autoPackLimit"))
+    args.insert(args.end(), {"-c", "gc.autoPackLimit=" + std::to_string(kPackLimit)});
+  args.insert(args.end(), {"--git-dir", gitdir().string(), "gc", "--auto", "--quiet"});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
-  int rc = posix_spawnp(&pid, "git", &fa, nullptr, const_cast<char* const*>(argv), environ);
+  int rc = posix_spawnp(&pid, "git", &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) return false;
   int status = 0;

@@ -127,9 +127,8 @@ class Repo {
                const std::vector<std::string>& paths);
   // Writes paths from HEAD's tree into the work tree and the index (after HEAD moved).
   void checkout_paths(const std::vector<std::string>& paths);
-  // Packs the repository as `git gc --auto` does once loose objects pass git's threshold
-  // (estimated from one object folder, as git does); the pack runs detached in the background.
-  // Returns whether it started one.
+  // Starts `git gc --auto`, detached, once loose objects pass about 1,000 (gc.auto when the
+  // config sets it; estimated from one object folder, as git does). Returns whether it did.
   bool pack_when_due() const;
   // Whether a journal or a git lock file is present (cheap: a few stats).
   bool left_behind() const;

@@ -177,6 +177,9 @@ Parsed parse_yaml(std::string_view text, const std::string& file) {
   }
   Converter c{file, out};
   out.doc = c.convert(root, "", 0);
+  // What emit_yaml would not write (a control character in a key or a one-line field, such as
+  // a lone CR yaml-cpp keeps in a plain key) is refused here too, so what reads can be written.
+  if (auto [pointer, why] = find_bad_text(out.doc); !why.empty()) refuse_field(out, pointer, why);
   return out;
 }
 
@@ -293,7 +296,8 @@ void emit_value_after_key(std::string& out, const Json& v, int indent) {
     for (size_t i = 0; i < v.size(); ++i) {
       if (i) flow += ", ";
       std::string t = scalar_text(v[i]);
-      if (v[i].is_string() && t.find_first_of(",[]{}") != std::string::npos && t[0] != '"')
+      // Flow indicators, and `?`, which yaml-cpp misreads inside a flow sequence.
+      if (v[i].is_string() && t.find_first_of(",[]{}?") != std::string::npos && t[0] != '"')
         t = quoted(v[i].get<std::string>());
       flow += t;
     }

@@ -1,11 +1,14 @@
 // The store's promise: a kill at any step of a change leaves the old or the new commit and a
 // desk the next command repairs; the lock is the kernel's; stale git locks are cleared; a
-// copied clone makes itself a new identity; sdesk doctor repairs and keeps hand edits.
+// copied clone makes itself a new identity; sdesk doctor repairs and keeps hand edits; writes
+// pack loose objects.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "lib/crash.hpp"
 #include "lib/merge.hpp"
@@ -115,6 +118,41 @@ TEST_SUITE("command/store") {
     CHECK(live.code == 5);
     CHECK(d.commits() == before);
     fs::remove(d.dir() / ".git" / "index.lock");
+  }
+
+  TEST_CASE("a write packs once about 1,000 objects are loose, not git's 6,700; gc.auto wins") {
+    TestDesk d;
+    std::string id = d.new_ticket();
+    // 3,000 reachable loose objects made by plain git (fixed contents: the same ones each run).
+    REQUIRE(sh(d.dir(),
+               "mkdir bulk && for i in $(seq 3000); do echo $i > bulk/$i; done && git add bulk "
+               "&& git -c user.name=t -c user.email=t@t commit -qm bulk")
+                .code == 0);
+    auto counts = [&] {
+      std::map<std::string, long> m;
+      std::istringstream in(d.git("count-objects -v").out);
+      std::string key;
+      long v = 0;
+      while (in >> key >> v) m[key.substr(0, key.size() - 1)] = v;
+      return m;
+    };
+    REQUIRE(counts()["count"] > 3000);
+    REQUIRE(counts()["packs"] == 0);
+    // The desk's own gc.auto is kept: 0 turns packing off.
+    REQUIRE(d.git("config gc.auto 0").code == 0);
+    REQUIRE(d.sdesk("note " + id + " 不打包", "l1a").code == 0);
+    CHECK(counts()["packs"] == 0);
+    REQUIRE(d.git("config --unset gc.auto").code == 0);
+    // Without it, the next write starts a detached git gc --auto that packs them.
+    REQUIRE(d.sdesk("note " + id + " 打包", "l1a").code == 0);
+    bool packed = false;
+    for (int i = 0; i < 600 && !packed; ++i) {
+      auto c = counts();
+      packed = c["packs"] >= 1 && c["count"] < 100 && !fs::exists(d.dir() / ".git" / "gc.pid");
+      if (!packed) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(packed);
+    CHECK(d.clean());
   }
 
   TEST_CASE("doctor brings files behind HEAD up to it and keeps a real hand edit") {
