@@ -21,9 +21,9 @@
 #include <unordered_set>
 #include <vector>
 
-#include "lib/ids.hpp"
-#include "lib/ticket.hpp"
-#include "lib/workflow.hpp"
+#include "lib/store/ids.hpp"
+#include "lib/ticket/ticket.hpp"
+#include "lib/ticket/workflow.hpp"
 
 using sdesk::Json;
 

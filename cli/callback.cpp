@@ -2,9 +2,9 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "lib/callbacks.hpp"
-#include "lib/error.hpp"
-#include "lib/text.hpp"
+#include "lib/quality/callbacks.hpp"
+#include "lib/util/error.hpp"
+#include "lib/util/text.hpp"
 
 namespace sdesk::cli {
 

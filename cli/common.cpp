@@ -7,10 +7,10 @@
 #include <fstream>
 #include <iostream>
 
-#include "lib/complaints.hpp"
-#include "lib/error.hpp"
-#include "lib/text.hpp"
-#include "lib/validate.hpp"
+#include "lib/quality/complaints.hpp"
+#include "lib/store/validate.hpp"
+#include "lib/util/error.hpp"
+#include "lib/util/text.hpp"
 
 namespace sdesk::cli {
 

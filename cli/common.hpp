@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cli/render.hpp"
-#include "lib/desk.hpp"
+#include "lib/store/desk.hpp"
 
 namespace sdesk::cli {
 

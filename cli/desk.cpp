@@ -2,12 +2,12 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "lib/error.hpp"
-#include "lib/kinds.hpp"
-#include "lib/roster.hpp"
-#include "lib/text.hpp"
-#include "lib/validate.hpp"
-#include "lib/workflow.hpp"
+#include "lib/store/kinds.hpp"
+#include "lib/store/roster.hpp"
+#include "lib/store/validate.hpp"
+#include "lib/ticket/workflow.hpp"
+#include "lib/util/error.hpp"
+#include "lib/util/text.hpp"
 
 namespace sdesk::cli {
 

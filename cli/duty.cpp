@@ -1,10 +1,10 @@
 // Duty (值班) and handover (交接班): info, duty set|who|list, handover.
-#include "lib/duty.hpp"
+#include "lib/duty/duty.hpp"
 
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "lib/error.hpp"
+#include "lib/util/error.hpp"
 
 namespace sdesk::cli {
 

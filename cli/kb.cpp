@@ -1,5 +1,5 @@
 // Knowledge base (知识库): articles written from solved tickets, reviewed, published, searched.
-#include "lib/kb.hpp"
+#include "lib/kb/kb.hpp"
 
 #include <unistd.h>
 
@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
-#include "lib/error.hpp"
-#include "lib/text.hpp"
+#include "lib/util/error.hpp"
+#include "lib/util/text.hpp"
 
 namespace sdesk::cli {
 

@@ -3,8 +3,8 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
-#include "lib/error.hpp"
-#include "lib/text.hpp"
+#include "lib/util/error.hpp"
+#include "lib/util/text.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "lib/text.hpp"
+#include "lib/util/text.hpp"
 
 namespace sdesk::cli {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/yaml.hpp"
+#include "lib/util/yaml.hpp"
 
 namespace sdesk::cli {
 

@@ -1,8 +1,8 @@
 // Reports (考核指标): kpi, performance, complaints, monthly.
 #include "cli/commands.hpp"
-#include "lib/error.hpp"
-#include "lib/html.hpp"
-#include "lib/kpi.hpp"
+#include "lib/report/html.hpp"
+#include "lib/report/kpi.hpp"
+#include "lib/util/error.hpp"
 
 namespace sdesk::cli {
 

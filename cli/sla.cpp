@@ -1,5 +1,5 @@
 // SLA clocks and the desk calendar: sla, sla explain, calendar check|show|import.
-#include "lib/sla.hpp"
+#include "lib/ticket/sla.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -7,11 +7,11 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
-#include "lib/calendar.hpp"
-#include "lib/error.hpp"
-#include "lib/scan.hpp"
-#include "lib/text.hpp"
-#include "lib/tickets.hpp"
+#include "lib/store/calendar.hpp"
+#include "lib/store/scan.hpp"
+#include "lib/ticket/tickets.hpp"
+#include "lib/util/error.hpp"
+#include "lib/util/text.hpp"
 
 namespace sdesk::cli {
 

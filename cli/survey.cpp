@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
-#include "lib/error.hpp"
-#include "lib/surveys.hpp"
+#include "lib/quality/surveys.hpp"
+#include "lib/util/error.hpp"
 
 namespace sdesk::cli {
 

@@ -1,6 +1,6 @@
 // sync, verify, hook install, conflicts and the hidden merge-driver: many operators, many
 // clones, one shared history.
-#include "lib/sync.hpp"
+#include "lib/sync/sync.hpp"
 
 #include <unistd.h>
 
@@ -12,11 +12,11 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
-#include "lib/error.hpp"
-#include "lib/merge.hpp"
-#include "lib/scan.hpp"
-#include "lib/text.hpp"
-#include "lib/verify.hpp"
+#include "lib/store/scan.hpp"
+#include "lib/sync/merge.hpp"
+#include "lib/sync/verify.hpp"
+#include "lib/util/error.hpp"
+#include "lib/util/text.hpp"
 
 namespace sdesk::cli {
 

@@ -5,14 +5,14 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "lib/complaints.hpp"
-#include "lib/error.hpp"
-#include "lib/history.hpp"
-#include "lib/kb.hpp"
-#include "lib/kinds.hpp"
-#include "lib/scan.hpp"
-#include "lib/text.hpp"
-#include "lib/tickets.hpp"
+#include "lib/git/history.hpp"
+#include "lib/kb/kb.hpp"
+#include "lib/quality/complaints.hpp"
+#include "lib/store/kinds.hpp"
+#include "lib/store/scan.hpp"
+#include "lib/ticket/tickets.hpp"
+#include "lib/util/error.hpp"
+#include "lib/util/text.hpp"
 
 namespace sdesk::cli {
 

@@ -6,9 +6,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "lib/error.hpp"
-#include "lib/time.hpp"
-#include "lib/yaml.hpp"
+#include "lib/util/error.hpp"
+#include "lib/util/time.hpp"
+#include "lib/util/yaml.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk::test;

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "lib/text.hpp"
-#include "lib/yaml.hpp"
+#include "lib/util/text.hpp"
+#include "lib/util/yaml.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk::test;

@@ -1,11 +1,11 @@
 // The working calendar and the clocks, called directly: days, spans, DST, working days,
 // holiday-cn parsing, merging into desk.yaml, and compute_sla on folded events.
-#include "lib/calendar.hpp"
+#include "lib/store/calendar.hpp"
 
 #include <doctest/doctest.h>
 
-#include "lib/sla.hpp"
-#include "lib/ticket.hpp"
+#include "lib/ticket/sla.hpp"
+#include "lib/ticket/ticket.hpp"
 
 using namespace sdesk;
 

@@ -3,8 +3,8 @@
 
 #include <set>
 
-#include "lib/callbacks.hpp"
-#include "lib/complaints.hpp"
+#include "lib/quality/callbacks.hpp"
+#include "lib/quality/complaints.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk::test;

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "lib/ids.hpp"
+#include "lib/store/ids.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk::test;

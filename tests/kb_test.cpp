@@ -1,12 +1,12 @@
 // The knowledge base: article lifecycle through the real binary, links to tickets, refusals,
 // hand edits, search over a corpus of Chinese and English articles; and the fold in lib/kb.
-#include "lib/kb.hpp"
+#include "lib/kb/kb.hpp"
 
 #include <doctest/doctest.h>
 
 #include <fstream>
 
-#include "lib/error.hpp"
+#include "lib/util/error.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk::test;

@@ -1,14 +1,14 @@
 // The object-kind table (lib/kinds.hpp) through the library: every kind is found by its path
 // and its ID, and every kind's file gets the same checks (schema, duplicate event ids, state
 // block against the fold, a field of the wrong type) from one piece of code.
-#include "lib/kinds.hpp"
+#include "lib/store/kinds.hpp"
 
 #include <doctest/doctest.h>
 
-#include "lib/complaints.hpp"
-#include "lib/kb.hpp"
-#include "lib/text.hpp"
-#include "lib/ticket.hpp"
+#include "lib/kb/kb.hpp"
+#include "lib/quality/complaints.hpp"
+#include "lib/ticket/ticket.hpp"
+#include "lib/util/text.hpp"
 
 using sdesk::Json;
 

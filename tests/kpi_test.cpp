@@ -1,10 +1,10 @@
 // The KPI library on hand-made inputs: periods, every formula, nulls, grouping, charts.
-#include "lib/kpi.hpp"
+#include "lib/report/kpi.hpp"
 
 #include <doctest/doctest.h>
 
-#include "lib/error.hpp"
-#include "lib/html.hpp"
+#include "lib/report/html.hpp"
+#include "lib/util/error.hpp"
 
 using namespace sdesk;
 

@@ -1,12 +1,12 @@
 // The object-by-object merge, called directly: events united by id and replayed, state
 // re-derived, illegal events kept and marked once, other files merged as git would.
-#include "lib/merge.hpp"
+#include "lib/sync/merge.hpp"
 
 #include <doctest/doctest.h>
 
-#include "lib/error.hpp"
-#include "lib/git.hpp"
-#include "lib/ticket.hpp"
+#include "lib/git/git.hpp"
+#include "lib/ticket/ticket.hpp"
+#include "lib/util/error.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk;

@@ -1,5 +1,5 @@
 // The search engine alone: terms for Chinese and English, BM25F ranking, snippets.
-#include "lib/search.hpp"
+#include "lib/util/search.hpp"
 
 #include <doctest/doctest.h>
 

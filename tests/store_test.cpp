@@ -10,8 +10,8 @@
 #include <sstream>
 #include <thread>
 
-#include "lib/crash.hpp"
-#include "lib/merge.hpp"
+#include "lib/sync/merge.hpp"
+#include "lib/util/crash.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk::test;

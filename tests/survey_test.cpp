@@ -10,7 +10,7 @@
 #include <sstream>
 #include <vector>
 
-#include "lib/time.hpp"
+#include "lib/util/time.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk::test;

@@ -2,15 +2,15 @@
 // with keys, lighttpd with `git http-backend` and basic authentication): sync in any order,
 // plain `git pull` through the merge driver, the pre-receive hook, and failures that lose
 // nothing and print no credential.
-#include "lib/sync.hpp"
+#include "lib/sync/sync.hpp"
 
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <set>
 
-#include "lib/crash.hpp"
-#include "lib/ticket.hpp"
+#include "lib/ticket/ticket.hpp"
+#include "lib/util/crash.hpp"
 #include "tests/helpers.hpp"
 #include "tests/servers.hpp"
 

@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "lib/complaints.hpp"
-#include "lib/kb.hpp"
-#include "lib/time.hpp"
-#include "lib/yaml.hpp"
+#include "lib/kb/kb.hpp"
+#include "lib/quality/complaints.hpp"
+#include "lib/util/time.hpp"
+#include "lib/util/yaml.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk::test;

@@ -1,8 +1,8 @@
 // Fuzz target: the survey CSV import (parse_survey_csv), for a named and an anonymous campaign.
 // Properties: bad input is refused with sdesk::Error only; every response read is written as
 // a YAML document that parses back to the same document.
-#include "lib/surveys.hpp"
-#include "lib/yaml.hpp"
+#include "lib/quality/surveys.hpp"
+#include "lib/util/yaml.hpp"
 #include "tests/fuzz/fuzz.hpp"
 
 using namespace sdesk;

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "lib/error.hpp"
+#include "lib/util/error.hpp"
 
 namespace sdesk::fuzz {
 

@@ -2,13 +2,13 @@
 // The input is ours, a line "=====", theirs, and optionally another "=====" line and the base.
 // Properties: bad input is refused with sdesk::Error or merged as text, never anything else;
 // two valid tickets merge without a conflict into a valid ticket that keeps every event.
-#include "lib/merge.hpp"
+#include "lib/sync/merge.hpp"
 
 #include <memory>
 #include <optional>
 #include <set>
 
-#include "lib/ticket.hpp"
+#include "lib/ticket/ticket.hpp"
 #include "tests/fuzz/fuzz.hpp"
 
 using namespace sdesk;

@@ -2,7 +2,7 @@
 // done with their results (formatting, wall minutes, month arithmetic).
 // Properties: bad input is refused with sdesk::Error only; a time or duration that parses is
 // formatted as text that parses back to the same value; no arithmetic overflows.
-#include "lib/time.hpp"
+#include "lib/util/time.hpp"
 
 #include "tests/fuzz/fuzz.hpp"
 

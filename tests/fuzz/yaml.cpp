@@ -3,12 +3,12 @@
 // Properties: bad input is refused with sdesk::Error only; a document that parses is emitted
 // as YAML that parses back to the same document; an object that parses is written back as a
 // file that parses to the same state.
-#include "lib/yaml.hpp"
+#include "lib/util/yaml.hpp"
 
-#include "lib/complaints.hpp"
-#include "lib/kb.hpp"
-#include "lib/ticket.hpp"
-#include "lib/time.hpp"
+#include "lib/kb/kb.hpp"
+#include "lib/quality/complaints.hpp"
+#include "lib/ticket/ticket.hpp"
+#include "lib/util/time.hpp"
 #include "tests/fuzz/fuzz.hpp"
 
 using namespace sdesk;
