@@ -366,10 +366,20 @@ class SpecReader {
 };
 
 // Ticket and event IDs: the clone's own (unique, time-ordered) or, on a dry run, stand-ins
-// that touch nothing.
+// that touch nothing. Event IDs continue the clone's hybrid logical clock in memory (one clock
+// file write at the start and one at the end, not one per event): each is the clone's identity
+// after a millisecond count that is at least the event's time and above the last one handed out.
 class IdSource {
  public:
-  IdSource(Desk& desk, bool dry) : desk_(desk), dry_(dry), head_(desk.repo().head_tree()) {}
+  IdSource(Desk& desk, bool dry) : desk_(desk), dry_(dry), head_(desk.repo().head_tree()) {
+    if (dry_) return;
+    std::string first = desk_.ids().event_id(Time{});
+    identity_ = first.substr(9);
+    for (size_t i = 0; i < 9; ++i) last_ms_ = last_ms_ * 32 + digit(first[i]);
+  }
+  ~IdSource() { settle(); }
+  IdSource(const IdSource&) = delete;
+  IdSource& operator=(const IdSource&) = delete;
   std::string ticket(Time created) {
     const ObjectKind& kind = object_kind("ticket");
     std::string id;
@@ -380,17 +390,31 @@ class IdSource {
     return id;
   }
   std::string event(Time at) {
-    if (!dry_) return desk_.ids().event_id(at);
-    return base32(static_cast<std::uint64_t>(at.time_since_epoch().count() * 1000 + ++n_), 9) +
-           std::string(13, '0');
+    last_ms_ = std::max<std::int64_t>(at.time_since_epoch().count() * 1000, last_ms_ + 1);
+    return base32(static_cast<std::uint64_t>(last_ms_), 9) +
+           (dry_ ? std::string(13, '0') : identity_);
+  }
+  // Moves the clone's clock past every event ID handed out.
+  void settle() {
+    if (dry_ || settled_) return;
+    settled_ = true;
+    desk_.ids().event_id(Time{}, base32(static_cast<std::uint64_t>(last_ms_), 9));
   }
 
  private:
+  static int digit(char c) {
+    static const std::string alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    auto p = alphabet.find(c);
+    return p == std::string::npos ? 0 : static_cast<int>(p);
+  }
   Desk& desk_;
   bool dry_;
   TreePtr head_;
   std::set<std::string> taken_;
   std::int64_t n_ = 0;
+  std::int64_t last_ms_ = 0;
+  std::string identity_;
+  bool settled_ = false;
 };
 
 // One ticket's events made as the CLI would make them, each checked with the workflow table
@@ -541,10 +565,30 @@ const Staff& importer(Desk& desk) {
   return op;
 }
 
+// What an import of a sheet starts from.
+ImportResult started(const Sheet& sheet, bool dry_run) {
+  ImportResult r;
+  r.file = sheet.file;
+  r.encoding = sheet.encoding;
+  r.rows = sheet.rows.size();
+  r.dry_run = dry_run;
+  return r;
+}
+
+// Adds a replayed ticket to the import.
+void keep(ImportResult& r, std::vector<FileChange>& changes, const Replay& replay) {
+  r.events += replay.events();
+  r.ids.push_back(replay.state().id);
+  changes.push_back(replay.file());
+}
+
 // Writes the tickets of an import as one commit (or nothing on a dry run).
-void commit_import(Desk& desk, ImportResult& r, std::vector<FileChange>& changes,
-                   const std::string& what) {
+void finish(Desk& desk, IdSource& ids, ImportResult& r, std::vector<FileChange>& changes,
+            const std::string& what) {
+  r.tickets = r.ids.size();
+  if (r.dry_run) r.ids.clear();
   if (r.dry_run || changes.empty()) return;
+  ids.settle();  // the clock is past the new IDs before they are committed
   std::vector<std::string> related(r.ids.begin() + 1, r.ids.end());
   git_oid id = desk.commit(changes, r.ids.front(), "import",
                            fmt::format("{} {} from {}", r.tickets, what, r.file), related);
@@ -648,11 +692,7 @@ ImportResult import_tickets(Desk& desk, const fs::path& path, const std::optiona
     specs.push_back(reader.read(read_row(sheet, rec, bindings, m), true, op.id, desk.now()));
   std::stable_sort(specs.begin(), specs.end(),
                    [](const Spec& a, const Spec& b) { return a.created < b.created; });
-  ImportResult r;
-  r.file = sheet.file;
-  r.encoding = sheet.encoding;
-  r.rows = sheet.rows.size();
-  r.dry_run = dry_run;
+  ImportResult r = started(sheet, dry_run);
   return desk.write([&] {
     r.ids.clear();
     r.events = 0;
@@ -676,13 +716,9 @@ ImportResult import_tickets(Desk& desk, const fs::path& path, const std::optiona
       if (replay.state().status != st)
         refuse("{}: row {}: status {} cannot be reached ({} is not permitted to work it)",
                sheet.file, s.line, st, worker);
-      r.events += replay.events();
-      r.ids.push_back(id);
-      changes.push_back(replay.file());
+      keep(r, changes, replay);
     }
-    r.tickets = r.ids.size();
-    if (dry_run) r.ids.clear();
-    commit_import(desk, r, changes, "tickets");
+    finish(desk, ids, r, changes, "tickets");
     return r;
   });
 }
@@ -766,11 +802,7 @@ ImportResult import_events(Desk& desk, const fs::path& path, const ImportMap& ma
   }
   std::stable_sort(cases.begin(), cases.end(),
                    [](const Case& a, const Case& b) { return a.spec.created < b.spec.created; });
-  ImportResult r;
-  r.file = sheet.file;
-  r.encoding = sheet.encoding;
-  r.rows = sheet.rows.size();
-  r.dry_run = dry_run;
+  ImportResult r = started(sheet, dry_run);
   std::string vendor = map.defaults.count("vendor") ? map.defaults.at("vendor") : "";
   return desk.write([&] {
     r.ids.clear();
@@ -792,13 +824,9 @@ ImportResult import_events(Desk& desk, const fs::path& path, const ImportMap& ma
         std::string why = replay.act(s.action, s.person, s.at, s.status, vendor);
         if (!why.empty()) ++r.skipped[why];
       }
-      r.events += replay.events();
-      r.ids.push_back(id);
-      changes.push_back(replay.file());
+      keep(r, changes, replay);
     }
-    r.tickets = r.ids.size();
-    if (dry_run) r.ids.clear();
-    commit_import(desk, r, changes, "tickets replayed");
+    finish(desk, ids, r, changes, "tickets replayed");
     return r;
   });
 }
