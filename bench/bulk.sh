@@ -32,7 +32,7 @@ done
 [ -x "$SDESK" ] || { echo "bench: no sdesk at $SDESK (build first or pass --sdesk)" >&2; exit 2; }
 [ -r "$CSV" ] || { echo "bench: cannot read $CSV (pass --csv)" >&2; exit 2; }
 DIR=$(mktemp -d "$WORK/sdesk-bulk-XXXXXX")
-trap 'rm -rf "$DIR"' EXIT
+trap 'rm -rf "$DIR" 2>/dev/null || true' EXIT
 export SDESK_NOW=2026-11-02T09:00:00+08:00 SDESK_USER=pm1
 
 desk() {  # a desk with the staff the rows name
@@ -88,7 +88,7 @@ owner: owner
 time: timestamp
 timezone: UTC
 columns: {case: title}
-defaults: {priority: P3, channel: hotline, customer: Volvo IT}
+defaults: {priority: P1, channel: hotline, customer: Volvo IT}
 statuses:
   Accepted+In Progress: start
   Accepted+Assigned: assign

@@ -5,12 +5,12 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "lib/git/history.hpp"
 #include "lib/kb/kb.hpp"
 #include "lib/quality/complaints.hpp"
 #include "lib/store/kinds.hpp"
-#include "lib/store/scan.hpp"
+#include "lib/sync/objects.hpp"
 #include "lib/ticket/query.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/ticket/tickets.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
@@ -237,7 +237,8 @@ void run_list(const Globals& g, const TicketQuery& o) {
 // Runs one lifecycle verb and prints the ticket's new status (or its JSON).
 void act(const Globals& g, const std::string& id, Json fields, const std::string& summary) {
   Desk desk = open_desk(g);
-  Ticket t = act_on_ticket(desk, id, std::move(fields), summary);
+  Ticket t = fields.contains("kb") ? act_with_article(desk, id, std::move(fields), summary)
+                                   : act_on_ticket(desk, id, std::move(fields), summary);
   after_write(desk);
   if (output_format(g) == Format::json) {
     emit_json(g, ticket_json(t, compute_sla(t, desk.settings(), desk.now()), desk.zone()));
@@ -258,16 +259,7 @@ void need_text(const std::string& v, const char* flag) {
 
 void run_log(const Globals& g, const std::string& id_in) {
   Desk desk = open_desk(g);
-  // Any object's ID or unique prefix: an article (KB-), a complaint (C-), else a ticket; an ID
-  // none of them knows (a staff member, a handover, …) is looked up as typed.
-  std::string id = id_in;
-  try {
-    id = resolve_object_id(desk, kind_of_id(id_in), id_in);
-  } catch (const Error& e) {
-    if (e.code() == Exit::usage) throw;
-  }
-  auto entries = object_log(desk.repo(), id);
-  if (entries.empty()) not_found("no history for {}", id_in);
+  auto entries = audit_trail(desk, id_in);
   Json arr = Json::array();
   Table t{{"WHEN", "WHO", "ACTION", "COMMIT", "SUBJECT"}, {}, {}};
   for (const auto& e : entries) {

@@ -6,7 +6,6 @@
 #include <set>
 
 #include "lib/store/ids.hpp"
-#include "lib/store/kinds.hpp"
 #include "lib/ticket/ticket.hpp"
 #include "lib/ticket/workflow.hpp"
 #include "lib/util/csv.hpp"
@@ -380,13 +379,32 @@ class IdSource {
   ~IdSource() { settle(); }
   IdSource(const IdSource&) = delete;
   IdSource& operator=(const IdSource&) = delete;
+  // A ticket ID for a ticket created at `created`: the clone's clock gives the first of each
+  // month; later ones of that month continue from it in memory (seconds into the month, above
+  // the last one given), and settle() moves the clock past them.
   std::string ticket(Time created) {
-    const ObjectKind& kind = object_kind("ticket");
-    std::string id;
+    std::string prefix = "T", id;
+    auto local = date::make_zoned(desk_.zone(), created).get_local_time();
+    date::year_month_day ymd{std::chrono::floor<date::days>(local)};
+    auto into = (local - date::local_days(ymd.year() / ymd.month() / 1)).count();
+    std::string month = fmt::format("{:02}{:02}", int(ymd.year()) % 100, unsigned(ymd.month()));
     do {
-      id = dry_ ? fmt::format("T-0000-{}00", base32(static_cast<std::uint64_t>(++n_), 5))
-                : desk_.ids().object_id(std::string(kind.prefix), created, desk_.zone());
-    } while (!taken_.insert(id).second || desk_.repo().blob_at(head_.get(), kind.path(id)));
+      auto last = months_.find(month);
+      if (dry_) {
+        id = fmt::format("T-0000-{}00", base32(static_cast<std::uint64_t>(++n_), 5));
+      } else if (last == months_.end()) {
+        id = desk_.ids().object_id(prefix, created, desk_.zone());
+        node_ = id.substr(id.size() - 2);
+        std::int64_t got = 0;
+        for (size_t i = id.size() - 7; i < id.size() - 2; ++i) got = got * 32 + digit(id[i]);
+        months_[month] = {got, created};
+      } else {
+        last->second.first = std::max<std::int64_t>(into, last->second.first + 1);
+        last->second.second = std::max(last->second.second, created);
+        id = fmt::format("{}-{}-{}{}", prefix, month,
+                         base32(static_cast<std::uint64_t>(last->second.first), 5), node_);
+      }
+    } while (!taken_.insert(id).second || desk_.repo().blob_at(head_.get(), ticket_path(id)));
     return id;
   }
   std::string event(Time at) {
@@ -399,6 +417,18 @@ class IdSource {
     if (dry_ || settled_) return;
     settled_ = true;
     desk_.ids().event_id(Time{}, base32(static_cast<std::uint64_t>(last_ms_), 9));
+    // The clock's month takes the largest of its own and the time asked for, so asking at the
+    // last second used (rebuilt from the month's start) moves it past every ID given here.
+    for (const auto& [month, used] : months_) {
+      auto [seconds, created] = used;
+      auto local = date::make_zoned(desk_.zone(), created).get_local_time();
+      date::year_month_day ymd{std::chrono::floor<date::days>(local)};
+      auto start = date::local_days(ymd.year() / ymd.month() / 1);
+      auto at = date::make_zoned(desk_.zone(), start + std::chrono::seconds(seconds),
+                                 date::choose::latest)
+                    .get_sys_time();
+      desk_.ids().object_id("T", std::chrono::floor<std::chrono::seconds>(at), desk_.zone());
+    }
   }
 
  private:
@@ -414,6 +444,9 @@ class IdSource {
   std::int64_t n_ = 0;
   std::int64_t last_ms_ = 0;
   std::string identity_;
+  std::string node_;  // the clone's two characters of object IDs
+  std::map<std::string, std::pair<std::int64_t, Time>>
+      months_;  // YYMM -> last second, a time in it
   bool settled_ = false;
 };
 

@@ -13,10 +13,6 @@ namespace sdesk {
 
 namespace {
 
-std::string str(const Json& e, const char* k) {
-  return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string();
-}
-
 void check_campaign_name(const std::string& name) {
   bool ok = !name.empty() && name.size() <= 64 && name[0] != '.' && name[0] != '-' &&
             name.find("..") == std::string::npos;
@@ -77,13 +73,6 @@ std::string normal_form(const std::string& f) {
   if (f == "interview" || f == "访谈" || f == "面访") return "interview";
   if (f == "phone" || f == "电话" || f == "电话回访") return "phone";
   return "";
-}
-
-std::string trim(const std::string& s) {
-  std::size_t a = s.find_first_not_of(" \t\r\n");
-  if (a == std::string::npos) return "";
-  std::size_t b = s.find_last_not_of(" \t\r\n");
-  return s.substr(a, b - a + 1);
 }
 
 Json dimension_stats(const std::vector<SurveyResponse>& rs, const std::string& d) {
@@ -280,7 +269,7 @@ std::vector<SurveyResponse> parse_survey_csv(const SurveyCampaign& c, const std:
   const CsvRecord& head = records.front();
   std::vector<std::string> columns;
   for (const auto& h : head.fields) {
-    std::string key = trim(h);
+    std::string key = trim_space(h);
     std::string lower;
     for (char ch : key) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     auto it = names.find(lower);
@@ -307,7 +296,7 @@ std::vector<SurveyResponse> parse_survey_csv(const SurveyCampaign& c, const std:
     SurveyResponse r;
     r.campaign = c.name;
     for (std::size_t k = 0; k < columns.size(); ++k) {
-      std::string v = trim(rec.fields[k]);
+      std::string v = trim_space(rec.fields[k]);
       const std::string& col = columns[k];
       std::string why = text_problem(v, col != "comment");
       if (!why.empty()) refuse("{}:{}: {} {}", file_name, rec.line, col, why);

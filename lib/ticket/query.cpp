@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "lib/store/scan.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
 
@@ -19,7 +19,7 @@ std::vector<TicketRow> select_tickets(const Desk& desk, const TicketQuery& o) {
   }
   // A value outside a filter's domain is a typo, not an empty result.
   auto check = [](const std::string& list, const char* flag, std::vector<std::string> allowed) {
-    for (const auto& v : split_commas(list))
+    for (const auto& v : split_list(list))
       if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
         usage_error("{}: '{}' is not one of {}", flag, v, fmt::join(allowed, ", "));
   };
@@ -29,7 +29,7 @@ std::vector<TicketRow> select_tickets(const Desk& desk, const TicketQuery& o) {
   check(o.priority, "--priority", {"P1", "P2", "P3", "P4"});
   auto in = [](const std::string& list, const std::string& v) {
     if (list.empty()) return true;
-    auto items = split_commas(list);
+    auto items = split_list(list);
     return std::find(items.begin(), items.end(), v) != items.end();
   };
   std::vector<TicketRow> rows;

@@ -14,25 +14,24 @@ std::string upper_ascii(std::string text) {
   return text;
 }
 
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : text + ",") {
-    if (c == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  return out;
-}
-
 std::string trim_space(const std::string& text) {
   size_t b = text.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return "";
   size_t e = text.find_last_not_of(" \t\r\n");
   return text.substr(b, e - b + 1);
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  while (from <= text.size()) {
+    size_t comma = text.find(',', from);
+    std::string item = trim_space(text.substr(from, comma - from));
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
+  return out;
 }
 
 std::vector<char32_t> code_points(std::string_view text) {
