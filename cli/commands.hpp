@@ -1,6 +1,9 @@
 // Each command group registers its verbs on the application; one file per group.
 #pragma once
 #include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
 
 #include "cli/common.hpp"
 
@@ -27,5 +30,14 @@ void register_report(CLI::App& app, Globals& g);
 void register_duty(CLI::App& app, Globals& g);
 // sync, verify, hook install, conflicts, merge-driver.
 void register_sync(CLI::App& app, Globals& g);
+// import tickets|events, export, batch.
+void register_bulk(CLI::App& app, Globals& g);
+
+// Runs one command line (args without the program name) on a new application whose global
+// options start as `base`; errors go to `error` (message, hint). Returns the exit code.
+int run_command(const std::vector<std::string>& args, const Globals& base,
+                const std::function<void(const std::string&, const std::string&)>& error);
+// Prints an error as "sdesk: error: …" and an optional hint line on stderr.
+void print_error(const std::string& msg, const std::string& hint);
 
 }  // namespace sdesk::cli

@@ -51,6 +51,10 @@ void write_out(const Globals& g, const std::string& text) {
 
 }  // namespace
 
+void emit_bytes(const Globals& g, const std::string& bytes) {
+  write_out(g, bytes);
+}
+
 void emit(const Globals& g, const std::string& text) {
   bool color = g.output.empty() && use_color();
   std::string out;
@@ -120,6 +124,23 @@ bool use_color() {
 
 void warn(const std::string& text) {
   std::fprintf(stderr, "sdesk: warning: %s\n", printable(text, false).c_str());
+}
+
+void add_query_flags(CLI::App* cmd, TicketQuery& q) {
+  cmd->add_option("--status", q.status, "status (comma-separated)");
+  cmd->add_option("--tier", q.tier);
+  cmd->add_option("--assignee", q.assignee);
+  cmd->add_option("--priority", q.priority);
+  cmd->add_option("--customer", q.customer);
+  cmd->add_flag("--open", q.open, "only open tickets");
+  cmd->add_flag("--breached", q.breached, "only tickets past an SLA target");
+  cmd->add_flag("--at-risk", q.at_risk, "only tickets at risk");
+  cmd->add_option("--since", q.since, "created at or after");
+  cmd->add_option("--until", q.until, "created before (a date includes that day)");
+  cmd->add_option("--sort", q.sort)
+      ->check(CLI::IsMember(
+          {"id", "priority", "status", "created", "created_at", "due", "assignee", "customer"}));
+  cmd->add_option("--limit", q.limit);
 }
 
 void add_format_flags(CLI::App* cmd, Globals& g, bool output) {

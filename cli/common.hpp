@@ -6,8 +6,15 @@
 
 #include "cli/render.hpp"
 #include "lib/store/desk.hpp"
+#include "lib/ticket/query.hpp"
+#include "lib/util/text.hpp"
 
 namespace sdesk::cli {
+
+// Thrown to end a command with an exit code whose reason was already printed (`batch`).
+struct ExitCode {
+  int code;  // the exit code
+};
 
 // Options that every command takes.
 struct Globals {
@@ -30,6 +37,8 @@ Format output_format(const Globals& g, std::initializer_list<Format> allowed = {
 // visible, render_table's bold shown on a colour terminal. -o refuses (exit 4) the desk's
 // .git directory and the files it tracks.
 void emit(const Globals& g, const std::string& text);
+// Writes bytes exactly as they are to stdout (or to -o FILE, checked as for emit).
+void emit_bytes(const Globals& g, const std::string& bytes);
 // Writes one JSON document to stdout, exact (DEL and C1 controls written as \u escapes).
 void emit_json(const Globals& g, const Json& doc);
 // Writes a table as CSV, exact (its controls made visible only when stdout is a terminal).
@@ -45,6 +54,8 @@ void emit_fields(const Globals& g, Format f,
 bool use_color();
 // Warnings go to stderr as "sdesk: warning: ...".
 void warn(const std::string& text);
+// Adds the ticket filters of `list` (--status, --open, --since, …, --sort, --limit).
+void add_query_flags(CLI::App* cmd, TicketQuery& q);
 // Adds --format/--json to a command (and -o when `output` is set).
 void add_format_flags(CLI::App* cmd, Globals& g, bool output = false);
 // Runs the desk's write-time duties after a command that wrote (complaint sweep).

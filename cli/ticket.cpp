@@ -9,6 +9,7 @@
 #include "lib/quality/complaints.hpp"
 #include "lib/store/kinds.hpp"
 #include "lib/sync/objects.hpp"
+#include "lib/ticket/query.hpp"
 #include "lib/ticket/scan.hpp"
 #include "lib/ticket/tickets.hpp"
 #include "lib/util/error.hpp"
@@ -21,12 +22,6 @@ namespace {
 struct NewOptions {
   Intake in;
   std::vector<std::string> env;
-};
-
-struct ListOptions {
-  std::string status, tier, assignee, priority, customer, since, until, sort = "id";
-  bool open = false, breached = false, at_risk = false;
-  int limit = 0;
 };
 
 struct ActOptions {
@@ -209,67 +204,11 @@ void run_show(const Globals& g, const std::string& id) {
   emit_fields(g, f, fields, out);
 }
 
-void run_list(const Globals& g, const ListOptions& o) {
+void run_list(const Globals& g, const TicketQuery& o) {
   Format f = output_format(g);
   Desk desk = open_desk(g);
   Zone z = desk.zone();
-  std::optional<Time> since, until;
-  if (!o.since.empty()) since = desk.parse(o.since, "--since");
-  if (!o.until.empty()) {
-    until = desk.parse(o.until, "--until");
-    if (o.until.size() == 10) *until += std::chrono::hours(24);
-  }
-  // A value outside a filter's domain is a typo, not an empty result.
-  auto check = [](const std::string& list, const char* flag, std::vector<std::string> allowed) {
-    for (const auto& v : split_list(list))
-      if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
-        usage_error("{}: '{}' is not one of {}", flag, v, fmt::join(allowed, ", "));
-  };
-  check(o.status, "--status",
-        {"new", "assigned", "in_progress", "pending", "resolved", "closed", "cancelled"});
-  check(o.tier, "--tier", {"l1", "l2", "vendor"});
-  check(o.priority, "--priority", {"P1", "P2", "P3", "P4"});
-  auto in = [](const std::string& list, const std::string& v) {
-    if (list.empty()) return true;
-    auto items = split_list(list);
-    return std::find(items.begin(), items.end(), v) != items.end();
-  };
-  struct Row {
-    Ticket t;
-    SlaState st;
-  };
-  std::vector<Row> rows;
-  // The head filters run on the index cache's summaries, so only kept tickets are decoded.
-  HeadFilter keep = [&](const TicketHead& h) {
-    return in(o.status, std::string(h.status)) && in(o.tier, std::string(h.tier)) &&
-           in(o.assignee, std::string(h.assignee)) && in(o.priority, std::string(h.priority)) &&
-           (o.customer.empty() || h.customer.find(o.customer) != std::string_view::npos) &&
-           (!o.open || is_open_status(std::string(h.status)));
-  };
-  for (auto& t : tickets_where(desk, keep)) {
-    if (since || until) {
-      Time c = parse_time(t.created_at, z, "created_at");
-      if ((since && c < *since) || (until && c >= *until)) continue;
-    }
-    SlaState st = compute_sla(t, desk.settings(), desk.now());
-    if (o.breached && !(st.response_breached || st.resolve_breached)) continue;
-    if (o.at_risk && !st.at_risk) continue;
-    rows.push_back({std::move(t), std::move(st)});
-  }
-  const std::string& key = o.sort;
-  auto due_of = [](const Row& r) {
-    return r.st.due ? r.st.due->time_since_epoch().count() : std::numeric_limits<long long>::max();
-  };
-  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
-    if (key == "priority") return a.t.priority < b.t.priority;
-    if (key == "status") return a.t.status < b.t.status;
-    if (key == "created" || key == "created_at") return a.t.created_at < b.t.created_at;
-    if (key == "due") return due_of(a) < due_of(b);
-    if (key == "assignee") return a.t.assignee < b.t.assignee;
-    if (key == "customer") return a.t.customer < b.t.customer;
-    return a.t.id < b.t.id;
-  });
-  if (o.limit > 0 && rows.size() > static_cast<size_t>(o.limit)) rows.resize(o.limit);
+  std::vector<TicketRow> rows = select_tickets(desk, o);
   if (f == Format::json) {
     Json arr = Json::array();
     for (const auto& r : rows) arr.push_back(ticket_json(r.t, r.st, z, false));
@@ -368,22 +307,9 @@ void register_ticket(CLI::App& app, Globals& g) {
   add_format_flags(show, g);
   show->callback([&g, id] { run_show(g, *id); });
 
-  auto lo = std::make_shared<ListOptions>();
+  auto lo = std::make_shared<TicketQuery>();
   auto* list = app.add_subcommand("list", "tickets, filtered");
-  list->add_option("--status", lo->status, "status (comma-separated)");
-  list->add_option("--tier", lo->tier);
-  list->add_option("--assignee", lo->assignee);
-  list->add_option("--priority", lo->priority);
-  list->add_option("--customer", lo->customer);
-  list->add_flag("--open", lo->open, "only open tickets");
-  list->add_flag("--breached", lo->breached, "only tickets past an SLA target");
-  list->add_flag("--at-risk", lo->at_risk, "only tickets at risk");
-  list->add_option("--since", lo->since, "created at or after");
-  list->add_option("--until", lo->until, "created before (a date includes that day)");
-  list->add_option("--sort", lo->sort)
-      ->check(CLI::IsMember(
-          {"id", "priority", "status", "created", "created_at", "due", "assignee", "customer"}));
-  list->add_option("--limit", lo->limit);
+  add_query_flags(list, *lo);
   add_format_flags(list, g);
   list->callback([&g, lo] { run_list(g, *lo); });
 

@@ -5,6 +5,7 @@
 #include <random>
 #include <set>
 
+#include "lib/util/csv.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
 
@@ -72,67 +73,6 @@ std::string normal_form(const std::string& f) {
   if (f == "interview" || f == "访谈" || f == "面访") return "interview";
   if (f == "phone" || f == "电话" || f == "电话回访") return "phone";
   return "";
-}
-
-// One CSV record with the line it starts on.
-struct CsvRecord {
-  int line = 0;
-  std::vector<std::string> fields;
-};
-
-// RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks; CRLF or LF.
-std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& file) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  if (size_t bad = invalid_utf8_at(text); bad != std::string_view::npos)
-    refuse("{}:{}: not UTF-8 text (save the file as UTF-8)", file,
-           std::count(text.begin(), text.begin() + bad, '\n') + 1);
-  std::vector<CsvRecord> out;
-  CsvRecord rec;
-  std::string field;
-  bool quoted = false, any = false;
-  int line = 1;
-  rec.line = 1;
-  auto end_record = [&] {
-    rec.fields.push_back(field);
-    field.clear();
-    bool blank = rec.fields.size() == 1 && trim_space(rec.fields[0]).empty();
-    if (!blank) out.push_back(rec);
-    rec = CsvRecord{};
-    any = false;
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
-        field += '"', ++i;
-      else if (c == '"')
-        quoted = false;
-      else {
-        if (c == '\n') ++line;
-        field += c;
-      }
-      continue;
-    }
-    if (!any) rec.line = line;
-    any = true;
-    if (c == '"' && trim_space(field).empty()) {
-      field.clear();
-      quoted = true;
-    } else if (c == ',') {
-      rec.fields.push_back(field);
-      field.clear();
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      continue;
-    } else if (c == '\n') {
-      end_record();
-      ++line;
-    } else {
-      field += c;
-    }
-  }
-  if (quoted) refuse("{}:{}: a quoted field is not closed", file, rec.line);
-  if (any) end_record();
-  return out;
 }
 
 Json dimension_stats(const std::vector<SurveyResponse>& rs, const std::string& d) {
