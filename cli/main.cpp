@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
   cli::register_report(app, g);
   cli::register_duty(app, g);
   cli::register_sync(app, g);
+  cli::register_notify(app, g);
   require_utf8(&app);
   try {
     app.parse(argc, argv);
