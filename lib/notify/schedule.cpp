@@ -107,7 +107,14 @@ std::vector<Schedule> list_schedules(const Desk& desk) {
   desk.walk("schedules", [&](const std::string& path, const git_oid& id) {
     if (path.size() < 6 || path.compare(path.size() - 5, 5, ".yaml") != 0) return;
     std::string stem = path.substr(10, path.size() - 15);
-    out.push_back(from_doc(parse_yaml(desk.blob(id), path).doc, stem));
+    Schedule sch = from_doc(parse_yaml(desk.blob(id), path).doc, stem);
+    try {
+      check_every(sch.every);
+      minute_of(sch.at);
+    } catch (const Error& e) {
+      refuse("{}: {}", path, e.what());  // a hand edit that no sweep can follow
+    }
+    out.push_back(std::move(sch));
   });
   return out;
 }

@@ -251,9 +251,9 @@ std::unique_ptr<DeskLock> Desk::lock() {
 
 namespace {
 // The folders (and top-level files) whose files only sdesk writes.
-const std::vector<std::string> kDeskFolders{"desk.yaml", "staff",      "vendors",       "tickets",
-                                            "kb",        "complaints", "surveys",       "duty",
-                                            "handovers", "schemas",    ".gitattributes"};
+const std::vector<std::string> kDeskFolders{
+    "desk.yaml", "staff",     "vendors", "tickets",        "kb",       "complaints", "surveys",
+    "duty",      "handovers", "schemas", ".gitattributes", "schedules"};
 }  // namespace
 
 std::vector<std::string> Desk::repair(bool full) {
