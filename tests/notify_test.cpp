@@ -172,7 +172,7 @@ TEST_SUITE("sync notify") {
   channels:
     hook: {type: webhook, url_env: T_HOOK}
   rules:
-    - {on: [new:P1, new:P2, escalate], to: [hook]}
+    - {on: [new:P1, new:P2, escalate, handover], to: [hook]}
 )");
     Central c(d, "T_HOOK=" + http.url("hook") + "\n");
     fs::path a = c.clone("a", "0a"), b = c.clone("b", "0b"), cc = c.clone("c", "0c");
@@ -193,6 +193,8 @@ TEST_SUITE("sync notify") {
     REQUIRE(c.sdesk(a, "sync", now).code == 0);   // only pulls
     // a P3 is no rule's event
     c.sdesk(a, std::string("new --title 鼠标失灵 --priority P3") + kIntake, now);
+    Run h = c.sdesk(a, "handover --to l1b --note 交班", now);
+    REQUIRE_MESSAGE(h.code == 0, h.err);
     REQUIRE(c.sdesk(a, "sync", now).code == 0);
     // The hook run again over the whole history (a re-run, a retry) adds nothing.
     std::string head = sh(c.bare(), "git rev-parse main").line();
@@ -209,7 +211,10 @@ TEST_SUITE("sync notify") {
     int escalations = 0;
     for (const auto& k : keys) escalations += k.rfind("escalate:" + p1, 0) == 0;
     CHECK(escalations == 1);
-    CHECK(keys.size() == 3);
+    int handovers = 0;
+    for (const auto& k : keys) handovers += k.rfind("handover:", 0) == 0;
+    CHECK(handovers == 1);
+    CHECK(keys.size() == 4);
 
     // A sweep at the same moment has no threshold to tell; run twice, it sends nothing.
     for (int i = 0; i < 2; ++i) {
@@ -218,7 +223,7 @@ TEST_SUITE("sync notify") {
       REQUIRE_MESSAGE(s.code == 0, s.err);
       CHECK(s.json()["notified"]["sent"] == 0);
     }
-    CHECK(http.requests().size() == 3);
+    CHECK(http.requests().size() == 4);
   }
 
   TEST_CASE("notify: a channel answering 500 is retried and never holds up the push") {
@@ -265,7 +270,65 @@ TEST_SUITE("sync notify") {
   }
 }
 
+TEST_SUITE("sync notify") {
+  TEST_CASE("notify: a channel's rate limit holds messages back for a later sweep") {
+    TempDir tmp;
+    HttpReceiver http(tmp.path() / "http");
+    TestDesk d;
+    set_notify(d, R"(notify:
+  channels:
+    hook: {type: webhook, url_env: T_HOOK, per_minute: 2}
+  rules:
+    - {on: [new:P1], to: [hook]}
+)");
+    Central c(d, "T_HOOK=" + http.url("hook") + "\n");
+    fs::path a = c.clone("a", "0a");
+    std::string now = "2026-03-02T10:00:00+08:00";
+    for (const char* title : {"一号机房断网", "二号机房断网", "三号机房断网"})
+      REQUIRE(
+          c.sdesk(a, std::string("new --title ") + title + " --priority P1" + kIntake, now).code ==
+          0);
+    REQUIRE(c.sdesk(a, "sync", now).code == 0);  // one push, three new P1
+    CHECK(http.requests().size() == 2);
+    Run log = run_sdesk(c.bare(), "notify log --json");
+    REQUIRE(log.json().size() == 3);
+    CHECK(log.json()[2]["status"] == "deferred");
+  }
+}
+
 TEST_SUITE("command notify") {
+  TEST_CASE("notify: complaints due and overdue, and the daily summary, are told once each") {
+    TempDir tmp;
+    HttpReceiver http(tmp.path() / "http");
+    TestDesk d;
+    set_notify(d, R"(notify:
+  channels:
+    hook: {type: webhook, url_env: T_HOOK}
+  rules:
+    - {on: [complaint_due, complaint_overdue], to: [hook]}
+    - {on: [daily], to: [hook], at: "09:30"}
+)");
+    Run cn =
+        d.sdesk("complaint new --customer 财务部 --text 响应太慢 --due 2026-03-02T12:00:00+08:00");
+    REQUIRE_MESSAGE(cn.code == 0, cn.err);
+    std::string cid = cn.line();
+    auto sweep = [&](const std::string& at) {
+      Run r = run_sdesk(d.dir(), "sweep --json", {{"SDESK_NOW", at}, {"T_HOOK", http.url("hook")}});
+      REQUIRE_MESSAGE(r.code == 0, r.err);
+      return r.json()["notified"]["sent"].get<int>();
+    };
+    CHECK(sweep("2026-03-02T09:10:00+08:00") == 1);  // due within a day; before the daily time
+    CHECK(sweep("2026-03-02T09:40:00+08:00") == 1);  // the daily summary
+    CHECK(sweep("2026-03-02T09:50:00+08:00") == 0);
+    CHECK(sweep("2026-03-02T12:10:00+08:00") == 1);  // overdue
+    CHECK(sweep("2026-03-02T12:20:00+08:00") == 0);
+    std::vector<std::string> keys;
+    for (const auto& r : parsed(http.requests()))
+      keys.push_back(json::parse(r["body"].get<std::string>())["key"].get<std::string>());
+    CHECK(keys == std::vector<std::string>{"complaint_due:" + cid, "daily:2026-03-02",
+                                           "complaint_overdue:" + cid});
+  }
+
   TEST_CASE("notify: SLA at risk is told once before the breach, and the breach once") {
     TempDir tmp;
     HttpReceiver http(tmp.path() / "http");
