@@ -62,6 +62,13 @@ struct Central {
   }
 };
 
+// Runs `sdesk sweep` at a time with the receiver as channel T_HOOK; how many it sent.
+int sweep_sent(const fs::path& dir, const std::string& at, const HttpReceiver& http) {
+  Run r = run_sdesk(dir, "sweep --json", {{"SDESK_NOW", at}, {"T_HOOK", http.url("hook")}});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  return r.json()["notified"]["sent"].get<int>();
+}
+
 const char* kIntake =
     " --customer 财务部 --contact 13800000000 --channel hotline --need 恢复 --required-by "
     "2026-12-31 --env os=Linux";
@@ -312,11 +319,7 @@ TEST_SUITE("command notify") {
         d.sdesk("complaint new --customer 财务部 --text 响应太慢 --due 2026-03-02T12:00:00+08:00");
     REQUIRE_MESSAGE(cn.code == 0, cn.err);
     std::string cid = cn.line();
-    auto sweep = [&](const std::string& at) {
-      Run r = run_sdesk(d.dir(), "sweep --json", {{"SDESK_NOW", at}, {"T_HOOK", http.url("hook")}});
-      REQUIRE_MESSAGE(r.code == 0, r.err);
-      return r.json()["notified"]["sent"].get<int>();
-    };
+    auto sweep = [&](const std::string& at) { return sweep_sent(d.dir(), at, http); };
     CHECK(sweep("2026-03-02T09:10:00+08:00") == 1);  // due within a day; before the daily time
     CHECK(sweep("2026-03-02T09:40:00+08:00") == 1);  // the daily summary
     CHECK(sweep("2026-03-02T09:50:00+08:00") == 0);
@@ -340,11 +343,7 @@ TEST_SUITE("command notify") {
     - {on: [sla_at_risk, sla_breached], to: [hook]}
 )");
     std::string id = d.new_ticket("P1", "数据库主库宕机");  // P1: response 15m, 24x7
-    auto sweep = [&](const std::string& at) {
-      Run r = run_sdesk(d.dir(), "sweep --json", {{"SDESK_NOW", at}, {"T_HOOK", http.url("hook")}});
-      REQUIRE_MESSAGE(r.code == 0, r.err);
-      return r.json()["notified"]["sent"].get<int>();
-    };
+    auto sweep = [&](const std::string& at) { return sweep_sent(d.dir(), at, http); };
     CHECK(sweep("2026-03-02T09:05:00+08:00") == 0);  // a third of the target used
     CHECK(sweep("2026-03-02T09:12:00+08:00") == 1);  // past 75 %: at risk
     CHECK(sweep("2026-03-02T09:13:00+08:00") == 0);
