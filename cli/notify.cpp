@@ -53,25 +53,41 @@ void run_sweep(const Globals& g) {
   Desk desk = open_desk(g, true);
   if (desk.operator_named()) desk.op();  // an unknown --as or SDESK_USER is exit 4, as anywhere
   auto before = desk.repo().head();
-  int escalated = sweep_overdue(desk);
-  std::vector<Ticket> made = run_schedules(desk);
+  // Each duty runs whatever another one met: the first failure is the exit code, at the end.
+  std::optional<Error> failed;
+  auto duty = [&](auto&& work) {
+    try {
+      work();
+    } catch (const Error& e) {
+      warn(e.what());
+      if (!failed) failed = e;
+    }
+  };
+  int escalated = 0;
+  std::vector<Ticket> made;
+  duty([&] { escalated = sweep_overdue(desk); });
+  duty([&] { made = run_schedules(desk); });
   NotifyResult r;
   NotifyConfig cfg = notify_config(desk.settings());
-  if (!cfg.channels.empty()) {
-    std::vector<Message> msgs = threshold_messages(desk, cfg);
-    // The sweep's own commits (scheduled tickets) reach no post-receive hook: told here.
-    auto after = desk.repo().head();
-    if (after && (!before || !oid_eq(*before, *after))) {
-      auto pushed = pushed_messages(desk, before, *after);
-      msgs.insert(msgs.begin(), pushed.begin(), pushed.end());
-    }
-    r = deliver(desk, cfg, msgs);
-    warn_failures(r);
-  }
+  if (!cfg.channels.empty())
+    duty([&] {
+      std::vector<Message> msgs = threshold_messages(desk, cfg);
+      // The sweep's own commits (scheduled tickets) reach no post-receive hook: told here.
+      auto after = desk.repo().head();
+      if (after && (!before || !oid_eq(*before, *after))) {
+        auto pushed = pushed_messages(desk, before, *after);
+        msgs.insert(msgs.begin(), pushed.begin(), pushed.end());
+      }
+      r = deliver(desk, cfg, msgs);
+      warn_failures(r);
+    });
   Json ids = Json::array();
   for (const auto& t : made) ids.push_back(t.id);
-  if (f == Format::json)
-    return emit_json(g, {{"escalated", escalated}, {"created", ids}, {"notified", result_json(r)}});
+  if (f == Format::json) {
+    emit_json(g, {{"escalated", escalated}, {"created", ids}, {"notified", result_json(r)}});
+    if (failed) throw *failed;
+    return;
+  }
   std::string out = fmt::format("{} complaint{} escalated\n", escalated, escalated == 1 ? "" : "s");
   out += fmt::format("{} scheduled ticket{} created\n", made.size(), made.size() == 1 ? "" : "s");
   for (const auto& t : made) out += "  " + t.id + "  " + t.title + "\n";
@@ -79,6 +95,7 @@ void run_sweep(const Globals& g) {
     out += fmt::format("{} notification{} sent, {} failed, {} deferred\n", r.sent,
                        r.sent == 1 ? "" : "s", r.failed, r.deferred);
   emit(g, out);
+  if (failed) throw *failed;
 }
 
 void run_log(const Globals& g) {

@@ -252,10 +252,10 @@ void send_message(const Channel& c, const Message& m, Time now) {
     curl_easy_setopt(h, CURLOPT_READFUNCTION, feed);
     curl_easy_setopt(h, CURLOPT_READDATA, &up);
     curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(h, CURLOPT_USE_SSL,
-                     c.tls == "starttls" ? CURLUSESSL_ALL
-                     : c.tls == "try"    ? CURLUSESSL_TRY
-                                         : CURLUSESSL_NONE);
+    long ssl = c.tls == "starttls" ? CURLUSESSL_ALL
+               : c.tls == "try"    ? CURLUSESSL_TRY
+                                   : CURLUSESSL_NONE;
+    curl_easy_setopt(h, CURLOPT_USE_SSL, ssl);
   } else {
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, o.body.c_str());
