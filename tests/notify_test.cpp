@@ -38,6 +38,20 @@ void set_notify(const TestDesk& d, const std::string& block) {
   REQUIRE_MESSAGE(r.code == 0, r.err);
 }
 
+// A test desk whose one channel, `hook`, is a webhook (variable T_HOOK) to a receiver on
+// 127.0.0.1 answering with `plan`, with these rules (YAML list items).
+struct WebhookDesk {
+  TempDir tmp;
+  HttpReceiver http;
+  TestDesk d;
+  explicit WebhookDesk(const std::string& rules, const std::string& channel_extra = "",
+                       const std::string& plan = "")
+      : http(tmp.path() / "http", "", plan) {
+    set_notify(d, "notify:\n  channels:\n    hook: {type: webhook, url_env: T_HOOK" +
+                      channel_extra + "}\n  rules:\n" + rules);
+  }
+};
+
 // A central bare desk with its hooks, seeded from a test desk, and clones of it.
 struct Central {
   TempDir root;
@@ -172,15 +186,9 @@ TEST_SUITE("sync notify") {
   }
 
   TEST_CASE("notify: three clones push the same events; each is told exactly once") {
-    TempDir tmp;
-    HttpReceiver http(tmp.path() / "http");
-    TestDesk d;
-    set_notify(d, R"(notify:
-  channels:
-    hook: {type: webhook, url_env: T_HOOK}
-  rules:
-    - {on: [new:P1, new:P2, escalate, handover], to: [hook]}
-)");
+    WebhookDesk w("    - {on: [new:P1, new:P2, escalate, handover], to: [hook]}\n");
+    TestDesk& d = w.d;
+    HttpReceiver& http = w.http;
     Central c(d, "T_HOOK=" + http.url("hook") + "\n");
     fs::path a = c.clone("a", "0a"), b = c.clone("b", "0b"), cc = c.clone("c", "0c");
     std::string now = "2026-03-02T10:00:00+08:00";
@@ -234,15 +242,9 @@ TEST_SUITE("sync notify") {
   }
 
   TEST_CASE("notify: a channel answering 500 is retried and never holds up the push") {
-    TempDir tmp;
-    HttpReceiver http(tmp.path() / "http", "", "500,500,500,500");
-    TestDesk d;
-    set_notify(d, R"(notify:
-  channels:
-    hook: {type: webhook, url_env: T_HOOK}
-  rules:
-    - {on: [new:P1], to: [hook]}
-)");
+    WebhookDesk w("    - {on: [new:P1], to: [hook]}\n", "", "500,500,500,500");
+    TestDesk& d = w.d;
+    HttpReceiver& http = w.http;
     Central c(d, "T_HOOK=" + http.url("hook") + "\n");
     fs::path a = c.clone("a", "0a");
     std::string now = "2026-03-02T10:00:00+08:00";
@@ -279,15 +281,9 @@ TEST_SUITE("sync notify") {
 
 TEST_SUITE("sync notify") {
   TEST_CASE("notify: a channel's rate limit holds messages back for a later sweep") {
-    TempDir tmp;
-    HttpReceiver http(tmp.path() / "http");
-    TestDesk d;
-    set_notify(d, R"(notify:
-  channels:
-    hook: {type: webhook, url_env: T_HOOK, per_minute: 2}
-  rules:
-    - {on: [new:P1], to: [hook]}
-)");
+    WebhookDesk w("    - {on: [new:P1], to: [hook]}\n", ", per_minute: 2");
+    TestDesk& d = w.d;
+    HttpReceiver& http = w.http;
     Central c(d, "T_HOOK=" + http.url("hook") + "\n");
     fs::path a = c.clone("a", "0a");
     std::string now = "2026-03-02T10:00:00+08:00";
@@ -305,16 +301,11 @@ TEST_SUITE("sync notify") {
 
 TEST_SUITE("command notify") {
   TEST_CASE("notify: complaints due and overdue, and the daily summary, are told once each") {
-    TempDir tmp;
-    HttpReceiver http(tmp.path() / "http");
-    TestDesk d;
-    set_notify(d, R"(notify:
-  channels:
-    hook: {type: webhook, url_env: T_HOOK}
-  rules:
-    - {on: [complaint_due, complaint_overdue], to: [hook]}
-    - {on: [daily], to: [hook], at: "09:30"}
-)");
+    WebhookDesk w(
+        "    - {on: [complaint_due, complaint_overdue], to: [hook]}\n"
+        "    - {on: [daily], to: [hook], at: \"09:30\"}\n");
+    TestDesk& d = w.d;
+    HttpReceiver& http = w.http;
     Run cn =
         d.sdesk("complaint new --customer 财务部 --text 响应太慢 --due 2026-03-02T12:00:00+08:00");
     REQUIRE_MESSAGE(cn.code == 0, cn.err);
@@ -333,15 +324,9 @@ TEST_SUITE("command notify") {
   }
 
   TEST_CASE("notify: SLA at risk is told once before the breach, and the breach once") {
-    TempDir tmp;
-    HttpReceiver http(tmp.path() / "http");
-    TestDesk d;
-    set_notify(d, R"(notify:
-  channels:
-    hook: {type: webhook, url_env: T_HOOK}
-  rules:
-    - {on: [sla_at_risk, sla_breached], to: [hook]}
-)");
+    WebhookDesk w("    - {on: [sla_at_risk, sla_breached], to: [hook]}\n");
+    TestDesk& d = w.d;
+    HttpReceiver& http = w.http;
     std::string id = d.new_ticket("P1", "数据库主库宕机");  // P1: response 15m, 24x7
     auto sweep = [&](const std::string& at) { return sweep_sent(d.dir(), at, http); };
     CHECK(sweep("2026-03-02T09:05:00+08:00") == 0);  // a third of the target used

@@ -10,6 +10,7 @@
 #include "lib/ticket/sla.hpp"
 #include "lib/ticket/ticket.hpp"
 #include "lib/util/error.hpp"
+#include "lib/util/process.hpp"
 #include "lib/util/yaml.hpp"
 
 namespace sdesk {
@@ -457,9 +458,7 @@ void notify_test(const Desk& desk, const std::string& channel) {
 }
 
 std::string post_receive_hook(const std::string& exe) {
-  std::string quoted = "'";
-  for (char c : exe) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  quoted += "'";
+  std::string quoted = shell_quote(exe);
   return "#!/bin/sh\n"
          "# sdesk: notify the events of each push (written by `sdesk hook install`).\n"
          "# Channel secrets: notify.env in this repository (KEY=value lines, mode 600), if any.\n"

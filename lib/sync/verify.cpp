@@ -461,9 +461,7 @@ void add_quarantine_objects(Repo& repo) {
 }
 
 std::string pre_receive_hook(const std::string& exe) {
-  std::string quoted = "'";
-  for (char c : exe) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  quoted += "'";
+  std::string quoted = shell_quote(exe);
   return "#!/bin/sh\n"
          "# sdesk: refuse pushes that break the desk's rules (written by `sdesk hook install`).\n"
          "SDESK=" +

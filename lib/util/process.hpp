@@ -16,6 +16,8 @@ struct ProcessResult {
 // Runs argv[0] (looked up on PATH) with argv, writing input to its standard input and
 // collecting both outputs; waits for it to end.
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = "");
+// One word for a POSIX shell: the text in single quotes, each ' written as '\''.
+std::string shell_quote(const std::string& text);
 
 // A private temporary directory for a helper program's files, removed with it.
 class TempFiles {
