@@ -52,7 +52,6 @@ void run_sweep(const Globals& g) {
   Format f = output_format(g);
   Desk desk = open_desk(g, true);
   if (desk.operator_named()) desk.op();  // an unknown --as or SDESK_USER is exit 4, as anywhere
-  auto before = desk.repo().head();
   // Each duty runs whatever another one met: the first failure is the exit code, at the end.
   std::optional<Error> failed;
   auto duty = [&](auto&& work) {
@@ -71,14 +70,7 @@ void run_sweep(const Globals& g) {
   NotifyConfig cfg = notify_config(desk.settings());
   if (!cfg.channels.empty())
     duty([&] {
-      std::vector<Message> msgs = threshold_messages(desk, cfg);
-      // The sweep's own commits (scheduled tickets) reach no post-receive hook: told here.
-      auto after = desk.repo().head();
-      if (after && (!before || !oid_eq(*before, *after))) {
-        auto pushed = pushed_messages(desk, before, *after);
-        msgs.insert(msgs.begin(), pushed.begin(), pushed.end());
-      }
-      r = deliver(desk, cfg, msgs);
+      r = notify_sweep(desk, cfg);
       warn_failures(r);
     });
   Json ids = Json::array();

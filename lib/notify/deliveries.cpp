@@ -91,6 +91,19 @@ void DeliveryLog::record(const Delivery& d) {
   remember(d);
 }
 
+std::string DeliveryLog::swept() const {
+  std::ifstream in(file_.parent_path() / "swept");
+  std::string hex;
+  in >> hex;
+  return hex;
+}
+
+void DeliveryLog::set_swept(const std::string& commit) {
+  fs::path tmp = file_.parent_path() / "swept.tmp";
+  std::ofstream(tmp, std::ios::trunc) << commit << "\n";
+  fs::rename(tmp, file_.parent_path() / "swept");
+}
+
 int DeliveryLog::sent_since(const std::string& channel, long since) const {
   int n = 0;
   for (const auto& d : order_)

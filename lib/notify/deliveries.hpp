@@ -39,6 +39,10 @@ class DeliveryLog {
   std::vector<Delivery> all() const { return order_; }
   // Successful sends on a channel at or after a system-clock second.
   int sent_since(const std::string& channel, long since) const;
+  // The commit whose events the last sweep told (hex), or empty before the first sweep.
+  std::string swept() const;
+  // Records the commit whose events a sweep has told.
+  void set_swept(const std::string& commit);
 
  private:
   std::filesystem::path file_;

@@ -282,6 +282,26 @@ void attempt(const Desk& desk, DeliveryLog& log, const Channel& c, const Message
   res.errors.push_back(fmt::format("{} → {}: {}", m.key, c.name, d.error));
 }
 
+// Delivers with the log already open and locked (see deliver).
+NotifyResult deliver_to(const Desk& desk, const NotifyConfig& cfg, DeliveryLog& log,
+                        const std::vector<Message>& msgs) {
+  NotifyResult res;
+  // What earlier runs left failed or deferred, once its time has come.
+  for (const auto& d : log.all()) {
+    if (d.status != "failed" && d.status != "deferred") continue;
+    if (!d.next_try.empty() && desk.parse(d.next_try, "next_try") > desk.now()) continue;
+    auto c = cfg.channels.find(d.channel);
+    if (c == cfg.channels.end()) continue;
+    attempt(desk, log, c->second, message_from_json(d.message), d.attempts, res);
+  }
+  for (const auto& m : msgs)
+    for (const auto& name : channels_for(cfg, m)) {
+      if (log.find(m.key, name)) continue;  // sent, or being retried: never twice
+      attempt(desk, log, cfg.channels.at(name), m, 0, res);
+    }
+  return res;
+}
+
 }  // namespace
 
 NotifyConfig notify_config(const Settings& s) {
@@ -423,22 +443,32 @@ std::vector<Message> threshold_messages(const Desk& desk, const NotifyConfig& cf
 }
 
 NotifyResult deliver(const Desk& desk, const NotifyConfig& cfg, const std::vector<Message>& msgs) {
-  NotifyResult res;
-  if (cfg.channels.empty()) return res;
+  if (cfg.channels.empty()) return {};
   DeliveryLog log(desk.repo().gitdir());
-  // What earlier runs left failed or deferred, once its time has come.
-  for (const auto& d : log.all()) {
-    if (d.status != "failed" && d.status != "deferred") continue;
-    if (!d.next_try.empty() && desk.parse(d.next_try, "next_try") > desk.now()) continue;
-    auto c = cfg.channels.find(d.channel);
-    if (c == cfg.channels.end()) continue;
-    attempt(desk, log, c->second, message_from_json(d.message), d.attempts, res);
-  }
-  for (const auto& m : msgs)
-    for (const auto& name : channels_for(cfg, m)) {
-      if (log.find(m.key, name)) continue;  // sent, or being retried: never twice
-      attempt(desk, log, cfg.channels.at(name), m, 0, res);
+  return deliver_to(desk, cfg, log, msgs);
+}
+
+NotifyResult notify_sweep(const Desk& desk, const NotifyConfig& cfg) {
+  if (cfg.channels.empty()) return {};
+  DeliveryLog log(desk.repo().gitdir());
+  std::vector<Message> msgs;
+  auto head = desk.repo().head();
+  if (head) {
+    std::optional<git_oid> seen;
+    git_oid id;
+    std::string hex = log.swept();
+    git_commit* probe = nullptr;
+    if (!hex.empty() && git_oid_fromstr(&id, hex.c_str()) == 0 &&
+        git_commit_lookup(&probe, desk.repo().get(), &id) == 0) {
+      CommitPtr keep(probe);
+      seen = id;
     }
+    if (!seen || !oid_eq(*seen, *head)) msgs = pushed_messages(desk, seen, *head);
+  }
+  auto crossed = threshold_messages(desk, cfg);
+  msgs.insert(msgs.end(), crossed.begin(), crossed.end());
+  NotifyResult res = deliver_to(desk, cfg, log, msgs);
+  if (head) log.set_swept(oid_hex(*head));
   return res;
 }
 

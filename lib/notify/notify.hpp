@@ -48,6 +48,10 @@ std::vector<Message> threshold_messages(const Desk& desk, const NotifyConfig& cf
 // first retries what earlier runs left failed or deferred. A failing channel is reported in the
 // result, never thrown.
 NotifyResult deliver(const Desk& desk, const NotifyConfig& cfg, const std::vector<Message>& msgs);
+// What a sweep tells: the events of the commits since the last sweep (what no hook told: the
+// sweep's own commits, a push through a server without the post-receive hook, a failed hook)
+// and the thresholds crossed by the desk's now; delivered as `deliver` does.
+NotifyResult notify_sweep(const Desk& desk, const NotifyConfig& cfg);
 // Sends a test message on one channel now (not logged); exit 3 for an unknown channel, exit 1
 // naming the channel's failure.
 void notify_test(const Desk& desk, const std::string& channel);
