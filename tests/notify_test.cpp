@@ -3,6 +3,7 @@
 // once whatever the clones push, retries, SLA thresholds crossed by time, templates and
 // schedules over a month of the desk's calendar.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <fstream>
 #include <map>
