@@ -304,7 +304,10 @@ TEST_SUITE("command notify") {
   TEST_CASE("notify: complaints due and overdue, and the daily summary, are told once each") {
     WebhookDesk w(
         "    - {on: [complaint_due, complaint_overdue], to: [hook]}\n"
-        "    - {on: [daily], to: [hook], at: \"09:30\"}\n");
+        "    - {on: [daily], to: [hook], at: \"09:30\"}\n"
+        "  messages:\n"
+        "    daily: {title: \"值班日报 {date}\", text: \"未关闭 {open} 件，逾期投诉 {overdue} "
+        "件\"}\n");
     TestDesk& d = w.d;
     HttpReceiver& http = w.http;
     Run cn =
@@ -322,6 +325,14 @@ TEST_SUITE("command notify") {
       keys.push_back(json::parse(r["body"].get<std::string>())["key"].get<std::string>());
     CHECK(keys == std::vector<std::string>{"complaint_due:" + cid, "daily:2026-03-02",
                                            "complaint_overdue:" + cid});
+    // The desk's own wording of the daily summary; sdesk's for the rest.
+    auto reqs = parsed(http.requests());
+    json daily = json::parse(reqs.at(1)["body"].get<std::string>());
+    CHECK(daily["title"] == "值班日报 2026-03-02");
+    CHECK(daily["text"] == "未关闭 0 件，逾期投诉 0 件");
+    json due = json::parse(reqs.at(0)["body"].get<std::string>());
+    CHECK(due["title"] == "【投诉即将到期】财务部");
+    CHECK(due["fields"]["id"] == cid);
   }
 
   TEST_CASE("notify: SLA at risk is told once before the breach, and the breach once") {

@@ -141,8 +141,9 @@ std::map<std::string, Channel> parse_channels(const Json& notify) {
 }
 
 Json message_json(const Message& m) {
-  return {{"key", m.key},     {"kind", m.kind}, {"tags", m.tags},     {"object", m.object},
-          {"title", m.title}, {"text", m.text}, {"phones", m.phones}, {"mail_to", m.mail_to}};
+  return {{"key", m.key},       {"kind", m.kind},       {"tags", m.tags},
+          {"object", m.object}, {"title", m.title},     {"text", m.text},
+          {"phones", m.phones}, {"mail_to", m.mail_to}, {"fields", m.vars}};
 }
 
 Message message_from_json(const Json& j) {
@@ -155,6 +156,9 @@ Message message_from_json(const Json& j) {
   m.text = str_of(j, "text");
   m.phones = list_of(j, "phones");
   m.mail_to = list_of(j, "mail_to");
+  if (j.contains("fields") && j["fields"].is_object())
+    for (const auto& [k, v] : j["fields"].items())
+      if (v.is_string()) m.vars[k] = v.get<std::string>();
   return m;
 }
 
@@ -198,13 +202,10 @@ Outgoing build_request(const Channel& c, const Message& m, const std::string& ur
       body["sign"] = base64(hmac_sha256(ts + "\n" + secret, ""));
     }
   } else if (c.type == "webhook") {
-    body = {{"key", m.key},
-            {"kind", m.kind},
-            {"object", m.object},
-            {"title", m.title},
-            {"text", m.text},
-            {"mentions", m.phones},
-            {"sent_at", format_time(now, date::locate_zone("UTC"))}};
+    body = {{"key", m.key},       {"kind", m.kind},
+            {"object", m.object}, {"title", m.title},
+            {"text", m.text},     {"mentions", m.phones},
+            {"fields", m.vars},   {"sent_at", format_time(now, date::locate_zone("UTC"))}};
   }
   if (c.type == "email") {
     o.headers.clear();

@@ -72,34 +72,31 @@ std::string next_actor(const People& p, const Ticket& t) {
   return t.tier + " 队列（待领取）";
 }
 
-// The lines every ticket message carries: ID, title, customer, priority, due, who acts next.
-std::string ticket_lines(const Desk& desk, const People& p, const Ticket& t, const SlaState& st) {
-  return fmt::format("工单：{}\n标题：{}\n客户：{}\n优先级：{}{}\n时限：{}\n下一步：{}", t.id,
-                     t.title, t.customer.empty() ? "—" : t.customer, t.priority,
-                     t.major ? "（重大事件）" : "", when(desk, st.due), next_actor(p, t));
-}
-
+// The fields every ticket message offers: ID, title, customer, priority, due, who acts next.
 Message ticket_message(const Desk& desk, const Ticket& t, const std::string& kind,
-                       const std::string& key, const std::string& headline,
-                       const std::string& extra) {
+                       const std::string& key) {
   People p{desk};
   SlaState st = compute_sla(t, desk.settings(), desk.now());
   Message m;
   m.key = key;
   m.kind = kind;
+  m.tags = {kind};
   m.object = t.id;
-  m.title = headline + " " + t.title;
-  m.text = ticket_lines(desk, p, t, st) + (extra.empty() ? "" : "\n" + extra);
+  m.vars = {{"id", t.id},
+            {"title", t.title},
+            {"customer", t.customer.empty() ? "—" : t.customer},
+            {"priority", t.priority},
+            {"major", t.major ? "（重大事件）" : ""},
+            {"due", when(desk, st.due)},
+            {"next", next_actor(p, t)}};
   return m;
 }
 
 Message new_ticket_message(const Desk& desk, const Ticket& t) {
-  People p{desk};
-  Message m = ticket_message(desk, t, "new", "new:" + t.id,
-                             t.major ? "【重大事件】" : "【新工单 " + t.priority + "】", "");
+  Message m = ticket_message(desk, t, t.major ? "major" : "new", "new:" + t.id);
   m.tags = {"new:" + t.priority};
   if (t.major) m.tags.push_back("major");
-  m.phones = p.pm_and_duty(desk.now());
+  m.phones = People{desk}.pm_and_duty(desk.now());
   return m;
 }
 
@@ -107,12 +104,12 @@ Message escalate_message(const Desk& desk, const Ticket& t, const Json& e) {
   People p{desk};
   std::string to = e.value("to", "");
   if (to == "vendor") to += ":" + e.value("vendor", "");
-  std::string extra =
-      fmt::format("升级：{} → {}\n原因：{}\n已做：{}\n升级人：{}", e.value("from", ""), to,
-                  e.value("reason", ""), e.value("done", ""), p.name(e.value("by", "")));
-  Message m = ticket_message(desk, t, "escalate", "escalate:" + t.id + ":" + e.value("id", ""),
-                             "【工单升级】", extra);
-  m.tags = {"escalate"};
+  Message m = ticket_message(desk, t, "escalate", "escalate:" + t.id + ":" + e.value("id", ""));
+  m.vars["from"] = e.value("from", "");
+  m.vars["to"] = to;
+  m.vars["reason"] = e.value("reason", "");
+  m.vars["done"] = e.value("done", "");
+  m.vars["by"] = p.name(e.value("by", ""));
   if (!t.assignee.empty()) {
     add_unique(m.phones, p.phone(t.assignee));
   } else if (to == "l2") {
@@ -140,13 +137,15 @@ Message handover_message(const Desk& desk, const Json& doc) {
   m.key = "handover:" + doc.value("id", "");
   m.object = doc.value("id", "");
   m.tags = {"handover"};
-  m.title =
-      fmt::format("【交接班】{} → {}", p.name(doc.value("from", "")), p.name(doc.value("to", "")));
-  auto count = [&](const char* k) { return doc.contains(k) ? doc[k].size() : 0; };
-  m.text =
-      fmt::format("未关闭工单：{}\nSLA 预警：{}\nSLA 超时：{}\n升级中：{}\n待办投诉：{}\n备注：{}",
-                  count("open"), count("at_risk"), count("breached"), count("escalations"),
-                  count("complaints_due"), doc.value("note", ""));
+  auto count = [&](const char* k) { return std::to_string(doc.contains(k) ? doc[k].size() : 0); };
+  m.vars = {{"from", p.name(doc.value("from", ""))},
+            {"to", p.name(doc.value("to", ""))},
+            {"open", count("open")},
+            {"at_risk", count("at_risk")},
+            {"breached", count("breached")},
+            {"escalations", count("escalations")},
+            {"complaints_due", count("complaints_due")},
+            {"note", doc.value("note", "")}};
   add_unique(m.phones, p.phone(doc.value("to", "")));
   return m;
 }
@@ -174,16 +173,18 @@ Message complaint_message(const Desk& desk, const Complaint& c, bool overdue) {
   m.key = m.kind + ":" + c.id;
   m.object = c.id;
   m.tags = {m.kind};
-  m.title = std::string(overdue ? "【投诉已超时】" : "【投诉即将到期】") + " " + c.customer;
   std::string due;
   try {
     due = format_short(desk.parse(c.due, "due"), desk.zone());
   } catch (const Error&) {
     due = c.due;
   }
-  m.text = fmt::format("投诉：{}\n客户：{}\n内容：{}\n状态：{}\n时限：{}\n下一步：{}", c.id,
-                       c.customer, one_line(c.text, 60), c.status, due,
-                       c.handler.empty() ? "项目经理" : p.name(c.handler));
+  m.vars = {{"id", c.id},
+            {"customer", c.customer},
+            {"text", one_line(c.text, 60)},
+            {"status", c.status},
+            {"due", due},
+            {"next", c.handler.empty() ? "项目经理" : p.name(c.handler)}};
   for (const auto& [id, s] : desk.staff())
     if (s.active && s.role == "pm") add_unique(m.phones, s.phone);
   add_unique(m.phones, p.phone(c.handler));
@@ -222,11 +223,72 @@ Message daily_message(const Desk& desk, date::local_days day) {
   m.key = "daily:" + format_day(day);
   m.object = format_day(day);
   m.tags = {"daily"};
-  m.title = fmt::format("【日报】{} {}", desk.settings().name, format_day(day));
-  m.text = fmt::format(
-      "未关闭工单：{}\n近 24 小时新建：{}，解决：{}\nSLA "
-      "超时：{}，预警：{}\n逾期投诉：{}\n今日值班：{}",
-      open, created, resolved, breached, at_risk, overdue, duty.empty() ? "—" : duty);
+  m.vars = {{"desk", desk.settings().name},         {"date", format_day(day)},
+            {"open", std::to_string(open)},         {"created", std::to_string(created)},
+            {"resolved", std::to_string(resolved)}, {"breached", std::to_string(breached)},
+            {"at_risk", std::to_string(at_risk)},   {"overdue", std::to_string(overdue)},
+            {"duty", duty.empty() ? "—" : duty}};
+  return m;
+}
+
+// sdesk's own wording of each kind of message; desk.yaml notify.messages overrides it.
+const std::map<std::string, Wording>& default_wording() {
+  static const std::string ticket =
+      "工单：{id}\n标题：{title}\n客户：{customer}\n优先级：{priority}{major}\n时限：{due}\n"
+      "下一步：{next}";
+  static const std::map<std::string, Wording> w = {
+      {"new", {"【新工单 {priority}】{title}", ticket}},
+      {"major", {"【重大事件】{title}", ticket}},
+      {"escalate",
+       {"【工单升级】{title}",
+        ticket + "\n升级：{from} → {to}\n原因：{reason}\n已做：{done}\n升级人：{by}"}},
+      {"sla_at_risk", {"【SLA 预警】{title}", ticket + "\n{clock}剩余：{left} 分钟"}},
+      {"sla_breached", {"【SLA 超时】{title}", ticket + "\n{clock}时限已过"}},
+      {"complaint_due",
+       {"【投诉即将到期】{customer}",
+        "投诉：{id}\n客户：{customer}\n内容：{text}\n状态：{status}\n时限：{due}\n下一步：{next}"}},
+      {"complaint_overdue",
+       {"【投诉已超时】{customer}",
+        "投诉：{id}\n客户：{customer}\n内容：{text}\n状态：{status}\n时限：{due}\n下一步：{next}"}},
+      {"handover",
+       {"【交接班】{from} → {to}",
+        "未关闭工单：{open}\nSLA 预警：{at_risk}\nSLA 超时：{breached}\n升级中：{escalations}\n"
+        "待办投诉：{complaints_due}\n备注：{note}"}},
+      {"daily",
+       {"【日报】{desk} {date}",
+        "未关闭工单：{open}\n近 24 小时新建：{created}，解决：{resolved}\nSLA 超时：{breached}，"
+        "预警：{at_risk}\n逾期投诉：{overdue}\n今日值班：{duty}"}}};
+  return w;
+}
+
+// A wording with each {name} of vars filled in; other braces stay as they are.
+std::string fill(const std::string& text, const std::map<std::string, std::string>& vars) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    size_t close = text[i] == '{' ? text.find('}', i) : std::string::npos;
+    auto it =
+        close == std::string::npos ? vars.end() : vars.find(text.substr(i + 1, close - i - 1));
+    if (it != vars.end()) {
+      out += it->second;
+      i = close + 1;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+// The message in the desk's wording (else sdesk's), when it has none of its own yet.
+Message worded(const NotifyConfig& cfg, Message m) {
+  if (!m.title.empty()) return m;
+  auto it = cfg.wording.find(m.kind);
+  const auto& w = default_wording();
+  const Wording* use = it != cfg.wording.end() ? &it->second
+                       : w.count(m.kind)       ? &w.at(m.kind)
+                                               : nullptr;
+  if (!use) return m;
+  m.title = fill(use->title, m.vars);
+  m.text = fill(use->text, m.vars);
   return m;
 }
 
@@ -297,7 +359,7 @@ NotifyResult deliver_to(const Desk& desk, const NotifyConfig& cfg, DeliveryLog& 
   for (const auto& m : msgs)
     for (const auto& name : channels_for(cfg, m)) {
       if (log.find(m.key, name)) continue;  // sent, or being retried: never twice
-      attempt(desk, log, cfg.channels.at(name), m, 0, res);
+      attempt(desk, log, cfg.channels.at(name), worded(cfg, m), 0, res);
     }
   return res;
 }
@@ -309,6 +371,13 @@ NotifyConfig notify_config(const Settings& s) {
   if (!s.doc.is_object() || !s.doc.contains("notify") || s.doc["notify"].is_null()) return cfg;
   const Json& n = s.doc["notify"];
   cfg.channels = parse_channels(n);
+  if (n.contains("messages") && n["messages"].is_object())
+    for (const auto& [kind, w] : n["messages"].items()) {
+      if (!default_wording().count(kind))
+        refuse("desk.yaml: notify.messages: unknown kind '{}'", kind);
+      const Wording& d = default_wording().at(kind);
+      cfg.wording[kind] = {w.value("title", d.title), w.value("text", d.text)};
+    }
   if (!n.contains("rules")) return cfg;
   if (!n["rules"].is_array()) refuse("desk.yaml: notify.rules: expected a list of rules");
   for (const auto& j : n["rules"]) {
@@ -398,18 +467,16 @@ std::vector<Message> threshold_messages(const Desk& desk, const NotifyConfig& cf
     std::string label = which == "response" ? "响应" : "解决";
     if (now >= *st.due) {
       if (now - *st.due >= kNews) continue;
-      Message m = ticket_message(desk, t, "sla_breached", "sla_breached:" + t.id + ":" + which,
-                                 "【SLA 超时】", label + "时限已过");
-      m.tags = {"sla_breached"};
+      Message m = ticket_message(desk, t, "sla_breached", "sla_breached:" + t.id + ":" + which);
+      m.vars["clock"] = label;
       add_unique(m.phones, People{desk}.phone(t.assignee.empty() ? t.owner : t.assignee));
       for (const auto& [id, s] : desk.staff())
         if (s.active && s.role == "pm") add_unique(m.phones, s.phone);
       out.push_back(std::move(m));
     } else if (st.at_risk) {
-      Message m = ticket_message(
-          desk, t, "sla_at_risk", "sla_at_risk:" + t.id + ":" + which, "【SLA 预警】",
-          fmt::format("{}剩余：{} 分钟", label, st.left_minutes ? *st.left_minutes : 0));
-      m.tags = {"sla_at_risk"};
+      Message m = ticket_message(desk, t, "sla_at_risk", "sla_at_risk:" + t.id + ":" + which);
+      m.vars["clock"] = label;
+      m.vars["left"] = std::to_string(st.left_minutes ? *st.left_minutes : 0);
       add_unique(m.phones, People{desk}.phone(t.assignee.empty() ? t.owner : t.assignee));
       out.push_back(std::move(m));
     }

@@ -19,10 +19,17 @@ struct NotifyRule {
   std::string at;               // HH:MM of the daily summary (rules with `daily`)
 };
 
+// How one kind of message reads: a title and a text with {placeholders}.
+struct Wording {
+  std::string title;  // the headline (the mail subject)
+  std::string text;   // the body
+};
+
 // The notify: block of a desk.
 struct NotifyConfig {
   std::map<std::string, Channel> channels;  // by name
   std::vector<NotifyRule> rules;            // in file order
+  std::map<std::string, Wording> wording;   // notify.messages: the desk's own wording, by kind
 };
 
 // What one notification run did.
