@@ -26,14 +26,15 @@ struct Channel {
 
 // What one notification says, whatever the channel.
 struct Message {
-  std::string key;                   // the event or threshold, unique: the delivery key
-  std::string kind;                  // new, escalate, sla_at_risk, daily, …
-  std::vector<std::string> tags;     // what rules' `on` match: new:P1, major, …
-  std::string object;                // the object it is about (a ticket ID, …)
-  std::string title;                 // a short headline (the mail subject)
-  std::string text;                  // the body, a few short lines
-  std::vector<std::string> phones;   // people to @mention by phone
-  std::vector<std::string> mail_to;  // extra e-mail recipients (a vendor's contact)
+  std::string key;                          // the event or threshold, unique: the delivery key
+  std::string kind;                         // new, escalate, sla_at_risk, daily, …
+  std::vector<std::string> tags;            // what rules' `on` match: new:P1, major, …
+  std::string object;                       // the object it is about (a ticket ID, …)
+  std::string title;                        // a short headline (the mail subject)
+  std::string text;                         // the body, a few short lines
+  std::vector<std::string> phones;          // people to @mention by phone
+  std::vector<std::string> mail_to;         // extra e-mail recipients (a vendor's contact)
+  std::map<std::string, std::string> vars;  // the fields its wording fills in ({id}, {due}, …)
 };
 
 // A request made for a channel, before it is sent.
