@@ -122,7 +122,8 @@ void run_new(const Globals& g, NewOptions o) {
     if (eq == std::string::npos || eq == 0) usage_error("--env: '{}' is not key=value", kv);
     o.in.environment.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
-  if (!o.template_name.empty()) o.in = apply_template(load_template(desk, o.template_name), o.in);
+  if (!o.template_name.empty())
+    o.in = apply_template(desk, load_template(desk, o.template_name), o.in);
   Ticket t = create_ticket(desk, o.in);
   warn_sla(compute_sla(t, desk.settings(), desk.now()));
   after_write(desk);

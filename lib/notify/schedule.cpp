@@ -192,7 +192,7 @@ std::vector<Ticket> run_schedules(Desk& desk) {
     Intake given;
     given.extra["schedule"] = occurrence_key(s, o.nominal);
     TicketTemplate tpl = load_template(desk, s.template_name);
-    Intake in = apply_template(tpl, given);
+    Intake in = apply_template(desk, tpl, given);
     if (in.title.empty()) in.title = s.name;
     in.title += " " + format_day(o.nominal);
     out.push_back(create_ticket(desk, in));

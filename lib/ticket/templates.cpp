@@ -72,8 +72,12 @@ TicketTemplate load_template(const Desk& desk, const std::string& name) {
   return t;
 }
 
-Intake apply_template(const TicketTemplate& t, const Intake& given) {
+Intake apply_template(const Desk& desk, const TicketTemplate& t, const Intake& given) {
   Intake in = t.intake;
+  if (in.required_by.size() > 1 && in.required_by[0] == '+') {
+    Duration d = parse_duration(in.required_by.substr(1), template_path(t.name) + ": required_by");
+    in.required_by = desk.stamp(desk.now() + std::chrono::minutes(wall_minutes(d)));
+  }
   auto over = [](std::string& field, const std::string& v) {
     if (!v.empty()) field = v;
   };

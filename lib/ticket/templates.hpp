@@ -22,7 +22,7 @@ std::string template_path(const std::string& name);
 TicketTemplate load_template(const Desk& desk, const std::string& name);
 // The intake of a template with what the operator gave on top: a field given overrides the
 // template's, environment keys are merged (given ones win); the template and its checklist are
-// recorded on the new event.
-Intake apply_template(const TicketTemplate& t, const Intake& given);
+// recorded on the new event. A template's `required_by: +Nm|+Nh|+Nd` counts from the desk's now.
+Intake apply_template(const Desk& desk, const TicketTemplate& t, const Intake& given);
 
 }  // namespace sdesk
