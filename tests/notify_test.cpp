@@ -126,7 +126,7 @@ TEST_SUITE("sync notify") {
                      "\nT_DING=" + http.url("ding?access_token=t1") +
                      "\nT_FEISHU=" + http.url("feishu") + "\nT_HOOK=" + http.url("hook") +
                      "\nT_SECRET=s3cr3t\nT_SMTP=" + smtp.url() + "\n");
-    fs::path a = c.clone("a", "0a");
+    fs::path a = c.clone("a", "0A");
     std::string now = "2026-03-02T10:00:00+08:00";
     Run n = c.sdesk(a, std::string("new --title 核心交换机宕机 --priority P1") + kIntake, now);
     REQUIRE_MESSAGE(n.code == 0, n.err);
@@ -191,7 +191,7 @@ TEST_SUITE("sync notify") {
     TestDesk& d = w.d;
     HttpReceiver& http = w.http;
     Central c(d, "T_HOOK=" + http.url("hook") + "\n");
-    fs::path a = c.clone("a", "0a"), b = c.clone("b", "0b"), cc = c.clone("c", "0c");
+    fs::path a = c.clone("a", "0A"), b = c.clone("b", "0B"), cc = c.clone("c", "0C");
     std::string now = "2026-03-02T10:00:00+08:00";
     std::string p1 =
         c.sdesk(a, std::string("new --title 机房断电 --priority P1") + kIntake, now).line();
@@ -247,7 +247,7 @@ TEST_SUITE("sync notify") {
     TestDesk& d = w.d;
     HttpReceiver& http = w.http;
     Central c(d, "T_HOOK=" + http.url("hook") + "\n");
-    fs::path a = c.clone("a", "0a");
+    fs::path a = c.clone("a", "0A");
     std::string now = "2026-03-02T10:00:00+08:00";
     std::string id =
         c.sdesk(a, std::string("new --title 网络中断 --priority P1") + kIntake, now).line();
@@ -286,7 +286,7 @@ TEST_SUITE("sync notify") {
     TestDesk& d = w.d;
     HttpReceiver& http = w.http;
     Central c(d, "T_HOOK=" + http.url("hook") + "\n");
-    fs::path a = c.clone("a", "0a");
+    fs::path a = c.clone("a", "0A");
     std::string now = "2026-03-02T10:00:00+08:00";
     for (const char* title : {"一号机房断网", "二号机房断网", "三号机房断网"})
       REQUIRE(

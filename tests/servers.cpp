@@ -299,7 +299,7 @@ std::vector<std::string> HttpReceiver::requests() const {
 }
 
 SmtpSink::SmtpSink(const fs::path& dir)
-    : dir_(dir),
+    : dir_((fs::create_directories(dir), dir)),
       port_(free_port()),
       process_(
           {"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port_),

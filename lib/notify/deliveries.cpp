@@ -15,14 +15,17 @@ fs::path log_dir(const fs::path& gitdir) {
 }
 
 Delivery from_json(const Json& j) {
+  auto text = [&](const char* k) {
+    return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+  };
   Delivery d;
-  d.key = j.value("key", "");
-  d.channel = j.value("channel", "");
-  d.status = j.value("status", "");
+  d.key = text("key");
+  d.channel = text("channel");
+  d.status = text("status");
   d.attempts = j.value("attempts", 0);
-  d.at = j.value("at", "");
-  d.next_try = j.value("next_try", "");
-  d.error = j.value("error", "");
+  d.at = text("at");
+  d.next_try = text("next_try");
+  d.error = text("error");
   d.sent_real = j.value("sent_real", 0L);
   d.message = j.contains("message") ? j["message"] : Json::object();
   return d;
