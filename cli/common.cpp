@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "lib/quality/complaints.hpp"
-#include "lib/store/validate.hpp"
+#include "lib/sync/validate.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
 
@@ -118,20 +118,6 @@ void emit_rows(const Globals& g, const Table& t, const Json& json) {
 bool use_color() {
   const char* nc = std::getenv("NO_COLOR");
   return isatty(STDOUT_FILENO) && !(nc && *nc);
-}
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : text + ",") {
-    if (c == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  return out;
 }
 
 void warn(const std::string& text) {

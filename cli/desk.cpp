@@ -4,7 +4,8 @@
 #include "cli/commands.hpp"
 #include "lib/store/kinds.hpp"
 #include "lib/store/roster.hpp"
-#include "lib/store/validate.hpp"
+#include "lib/sync/objects.hpp"
+#include "lib/sync/validate.hpp"
 #include "lib/ticket/workflow.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
@@ -56,7 +57,7 @@ void run_init(const InitOptions& o) {
 
 void run_staff_add(const Globals& g, const StaffOptions& o) {
   Desk desk = open_desk(g);
-  Staff s{o.id, o.name, o.role, o.email, o.phone, split_commas(o.skills), true, o.login, o.keys};
+  Staff s{o.id, o.name, o.role, o.email, o.phone, split_list(o.skills), true, o.login, o.keys};
   add_staff(desk, s);
   after_write(desk);
   emit(g, o.id + "\n");

@@ -28,24 +28,10 @@ Json result_json(const NotifyResult& r) {
   return {{"sent", r.sent}, {"failed", r.failed}, {"deferred", r.deferred}};
 }
 
-std::optional<git_oid> parse_oid(const std::string& hex) {
-  git_oid id;
-  if (hex.find_first_not_of('0') == std::string::npos) return std::nullopt;  // a new branch
-  if (git_oid_fromstrn(&id, hex.c_str(), hex.size()) != 0)
-    usage_error("'{}' is not a commit id", hex);
-  return id;
-}
-
 // Run by the post-receive hook: the events of one pushed ref. Never fails the hook.
 void run_push(const Globals& g, const PushOptions& o) {
   Desk desk = open_desk(g, true);
-  if (o.ref != desk.repo().head_branch()) return;  // only the desk's own branch is news
-  auto to = parse_oid(o.new_commit);
-  if (!to) return;  // a deletion
-  NotifyConfig cfg = notify_config(desk.settings());
-  if (cfg.channels.empty()) return;
-  NotifyResult r = deliver(desk, cfg, pushed_messages(desk, parse_oid(o.old_commit), *to));
-  warn_failures(r);
+  warn_failures(notify_push(desk, o.old_commit, o.new_commit, o.ref));
 }
 
 void run_sweep(const Globals& g) {

@@ -13,9 +13,10 @@
 
 #include "cli/commands.hpp"
 #include "lib/notify/notify.hpp"
-#include "lib/store/scan.hpp"
+#include "lib/store/driver.hpp"
 #include "lib/sync/merge.hpp"
 #include "lib/sync/verify.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
 

@@ -5,11 +5,11 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "lib/git/history.hpp"
 #include "lib/kb/kb.hpp"
 #include "lib/quality/complaints.hpp"
 #include "lib/store/kinds.hpp"
-#include "lib/store/scan.hpp"
+#include "lib/sync/objects.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/ticket/templates.hpp"
 #include "lib/ticket/tickets.hpp"
 #include "lib/util/error.hpp"
@@ -226,7 +226,7 @@ void run_list(const Globals& g, const ListOptions& o) {
   }
   // A value outside a filter's domain is a typo, not an empty result.
   auto check = [](const std::string& list, const char* flag, std::vector<std::string> allowed) {
-    for (const auto& v : split_commas(list))
+    for (const auto& v : split_list(list))
       if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
         usage_error("{}: '{}' is not one of {}", flag, v, fmt::join(allowed, ", "));
   };
@@ -236,7 +236,7 @@ void run_list(const Globals& g, const ListOptions& o) {
   check(o.priority, "--priority", {"P1", "P2", "P3", "P4"});
   auto in = [](const std::string& list, const std::string& v) {
     if (list.empty()) return true;
-    auto items = split_commas(list);
+    auto items = split_list(list);
     return std::find(items.begin(), items.end(), v) != items.end();
   };
   struct Row {
@@ -303,7 +303,8 @@ void run_list(const Globals& g, const ListOptions& o) {
 // Runs one lifecycle verb and prints the ticket's new status (or its JSON).
 void act(const Globals& g, const std::string& id, Json fields, const std::string& summary) {
   Desk desk = open_desk(g);
-  Ticket t = act_on_ticket(desk, id, std::move(fields), summary);
+  Ticket t = fields.contains("kb") ? act_with_article(desk, id, std::move(fields), summary)
+                                   : act_on_ticket(desk, id, std::move(fields), summary);
   after_write(desk);
   if (output_format(g) == Format::json) {
     emit_json(g, ticket_json(t, compute_sla(t, desk.settings(), desk.now()), desk.zone()));
@@ -324,16 +325,7 @@ void need_text(const std::string& v, const char* flag) {
 
 void run_log(const Globals& g, const std::string& id_in) {
   Desk desk = open_desk(g);
-  // Any object's ID or unique prefix: an article (KB-), a complaint (C-), else a ticket; an ID
-  // none of them knows (a staff member, a handover, …) is looked up as typed.
-  std::string id = id_in;
-  try {
-    id = resolve_object_id(desk, kind_of_id(id_in), id_in);
-  } catch (const Error& e) {
-    if (e.code() == Exit::usage) throw;
-  }
-  auto entries = object_log(desk.repo(), id);
-  if (entries.empty()) not_found("no history for {}", id_in);
+  auto entries = audit_trail(desk, id_in);
   Json arr = Json::array();
   Table t{{"WHEN", "WHO", "ACTION", "COMMIT", "SUBJECT"}, {}, {}};
   for (const auto& e : entries) {

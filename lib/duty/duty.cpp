@@ -4,7 +4,7 @@
 #include <regex>
 
 #include "lib/quality/complaints.hpp"
-#include "lib/store/scan.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/ticket/sla.hpp"
 #include "lib/util/error.hpp"
 
@@ -20,10 +20,6 @@ Json str_list(const std::vector<std::string>& v) {
   Json a = Json::array();
   for (const auto& s : v) a.push_back(s);
   return a;
-}
-
-std::string str(const Json& j, const char* k) {
-  return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : "";
 }
 
 Shift shift_from_hours(const std::string& name, const std::string& hours, const std::string& what) {

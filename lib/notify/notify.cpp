@@ -6,7 +6,7 @@
 
 #include "lib/duty/duty.hpp"
 #include "lib/quality/complaints.hpp"
-#include "lib/store/scan.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/ticket/sla.hpp"
 #include "lib/ticket/ticket.hpp"
 #include "lib/util/error.hpp"
@@ -513,6 +513,22 @@ NotifyResult deliver(const Desk& desk, const NotifyConfig& cfg, const std::vecto
   if (cfg.channels.empty()) return {};
   DeliveryLog log(desk.repo().gitdir());
   return deliver_to(desk, cfg, log, msgs);
+}
+
+NotifyResult notify_push(const Desk& desk, const std::string& old_hex, const std::string& new_hex,
+                         const std::string& ref) {
+  if (ref != desk.repo().head_branch()) return {};  // only the desk's own branch is news
+  auto oid = [](const std::string& hex) -> std::optional<git_oid> {
+    git_oid id;
+    if (hex.find_first_not_of('0') == std::string::npos) return std::nullopt;
+    if (git_oid_fromstrn(&id, hex.c_str(), hex.size()) != 0)
+      usage_error("'{}' is not a commit id", hex);
+    return id;
+  };
+  auto to = oid(new_hex);
+  NotifyConfig cfg = notify_config(desk.settings());
+  if (!to || cfg.channels.empty()) return {};  // a deletion, or nobody to tell
+  return deliver(desk, cfg, pushed_messages(desk, oid(old_hex), *to));
 }
 
 NotifyResult notify_sweep(const Desk& desk, const NotifyConfig& cfg) {

@@ -55,6 +55,10 @@ std::vector<Message> threshold_messages(const Desk& desk, const NotifyConfig& cf
 // first retries what earlier runs left failed or deferred. A failing channel is reported in the
 // result, never thrown.
 NotifyResult deliver(const Desk& desk, const NotifyConfig& cfg, const std::vector<Message>& msgs);
+// What the post-receive hook does for one pushed ref (old and new commits as hex; all zeros for
+// a new branch or a deletion): the events of the push to the desk's own branch, delivered.
+NotifyResult notify_push(const Desk& desk, const std::string& old_hex, const std::string& new_hex,
+                         const std::string& ref);
 // What a sweep tells: the events of the commits since the last sweep (what no hook told: the
 // sweep's own commits, a push through a server without the post-receive hook, a failed hook)
 // and the thresholds crossed by the desk's now; delivered as `deliver` does.

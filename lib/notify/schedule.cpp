@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "lib/store/scan.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/ticket/templates.hpp"
 #include "lib/ticket/tickets.hpp"
 #include "lib/util/error.hpp"

@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "lib/store/scan.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/ticket/tickets.hpp"
 #include "lib/ticket/workflow.hpp"
 #include "lib/util/error.hpp"
@@ -14,10 +14,6 @@
 namespace sdesk {
 
 namespace {
-
-std::string str(const Json& e, const char* k) {
-  return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string();
-}
 
 // splitmix64: a small PRNG whose output is the same on every platform and library.
 struct SplitMix64 {

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <thread>
 
-#include "lib/sync/merge.hpp"
+#include "lib/store/driver.hpp"
 #include "lib/util/crash.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
@@ -309,6 +309,7 @@ std::vector<std::string> Desk::hand_edits(const std::string& dir) const {
   if (!dir.empty()) o.pathspec = {specs, 1};
   git_status_list* list = nullptr;
   git_check(git_status_list_new(&list, repo_->get(), &o), "status");
+  StatusPtr owned(list);
   std::vector<std::string> out;
   size_t n = git_status_list_entrycount(list);
   for (size_t i = 0; i < n; ++i) {
@@ -318,7 +319,6 @@ std::vector<std::string> Desk::hand_edits(const std::string& dir) const {
       if (p.find(".sdesk-tmp") == std::string::npos) out.push_back(p);
     }
   }
-  git_status_list_free(list);
   return out;
 }
 
@@ -352,12 +352,8 @@ git_oid Desk::commit(const std::vector<FileChange>& changes, const std::string& 
 git_oid Desk::commit_as(const Staff& author, const std::vector<FileChange>& changes,
                         const std::string& object, const std::string& action,
                         const std::string& summary, const std::vector<std::string>& also) {
-  auto info = date::make_zoned(settings_.zone, now_).get_info();
-  Author a{author.name, author.email.empty() ? author.id + "@sdesk" : author.email, now_,
-           static_cast<int>(info.offset.count() / 60), system_now()};
-  git_oid id = repo_->commit(changes, a, commit_message(object, action, summary, also));
-  repo_->pack_when_due();
-  return id;
+  return commit_at(author, now_, system_now(), changes,
+                   commit_message(object, action, summary, also));
 }
 
 git_oid Desk::commit_by_day(const std::vector<FileChange>& changes, const std::string& object,
@@ -366,12 +362,16 @@ git_oid Desk::commit_by_day(const std::vector<FileChange>& changes, const std::s
   auto midnight = [&](Time t) -> Time {
     return settings_.zone->to_sys(local_day(t, settings_.zone), date::choose::earliest);
   };
-  const Staff& author = op();
-  Time when = midnight(now_);
+  return commit_at(op(), midnight(now_), midnight(system_now()), changes,
+                   commit_message(object, action, summary, also));
+}
+
+git_oid Desk::commit_at(const Staff& author, Time when, Time recorded,
+                        const std::vector<FileChange>& changes, const std::string& message) {
   auto info = date::make_zoned(settings_.zone, when).get_info();
   Author a{author.name, author.email.empty() ? author.id + "@sdesk" : author.email, when,
-           static_cast<int>(info.offset.count() / 60), midnight(system_now())};
-  git_oid id = repo_->commit(changes, a, commit_message(object, action, summary, also));
+           static_cast<int>(info.offset.count() / 60), recorded};
+  git_oid id = repo_->commit(changes, a, message);
   repo_->pack_when_due();
   return id;
 }
