@@ -40,10 +40,6 @@ std::string url_escape(const std::string& s) {
   return e ? std::string(e.get()) : std::string();
 }
 
-std::string str_of(const Json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
 std::vector<std::string> list_of(const Json& j, const char* key) {
   std::vector<std::string> out;
   if (j.contains(key) && j[key].is_array())
@@ -105,7 +101,7 @@ std::map<std::string, Channel> parse_channels(const Json& notify) {
     Channel c;
     c.name = it.key();
     if (!j.is_object()) refuse("desk.yaml: notify.channels.{}: expected a mapping", c.name);
-    c.type = str_of(j, "type");
+    c.type = str(j, "type");
     static const std::vector<std::string> types = {"wecom", "dingtalk", "feishu", "email",
                                                    "webhook"};
     if (std::find(types.begin(), types.end(), c.type) == types.end())
@@ -113,17 +109,17 @@ std::map<std::string, Channel> parse_channels(const Json& notify) {
           "desk.yaml: notify.channels.{}.type: '{}' is not one of wecom, dingtalk, feishu, "
           "email, webhook",
           c.name, c.type);
-    if (j.contains("format")) c.format = str_of(j, "format");
+    if (j.contains("format")) c.format = str(j, "format");
     if (c.format != "text" && c.format != "markdown")
       refuse("desk.yaml: notify.channels.{}.format: '{}' is not text or markdown", c.name,
              c.format);
-    c.url_env = str_of(j, "url_env");
-    c.secret_env = str_of(j, "secret_env");
-    c.smtp_env = str_of(j, "smtp_env");
+    c.url_env = str(j, "url_env");
+    c.secret_env = str(j, "secret_env");
+    c.smtp_env = str(j, "smtp_env");
     c.to = list_of(j, "to");
     if (j.contains("to") && j["to"].is_string()) c.to = {j["to"].get<std::string>()};
-    c.from = str_of(j, "from");
-    if (j.contains("tls")) c.tls = str_of(j, "tls");
+    c.from = str(j, "from");
+    if (j.contains("tls")) c.tls = str(j, "tls");
     if (c.tls != "starttls" && c.tls != "try" && c.tls != "none")
       refuse("desk.yaml: notify.channels.{}.tls: '{}' is not starttls, try or none", c.name, c.tls);
     c.per_minute = c.type == "wecom" || c.type == "dingtalk" ? 20 : 0;
@@ -148,12 +144,12 @@ Json message_json(const Message& m) {
 
 Message message_from_json(const Json& j) {
   Message m;
-  m.key = str_of(j, "key");
-  m.kind = str_of(j, "kind");
+  m.key = str(j, "key");
+  m.kind = str(j, "kind");
   m.tags = list_of(j, "tags");
-  m.object = str_of(j, "object");
-  m.title = str_of(j, "title");
-  m.text = str_of(j, "text");
+  m.object = str(j, "object");
+  m.title = str(j, "title");
+  m.text = str(j, "text");
   m.phones = list_of(j, "phones");
   m.mail_to = list_of(j, "mail_to");
   if (j.contains("fields") && j["fields"].is_object())
@@ -275,7 +271,7 @@ void send_message(const Channel& c, const Message& m, Time now) {
     for (const char* k : {"errcode", "code", "StatusCode"})
       if (a.contains(k) && a[k].is_number_integer() && a[k].get<long>() != 0)
         internal_error("channel {}: the robot answered {} {}: {}", c.name, k, a[k].get<long>(),
-                       str_of(a, "errmsg") + str_of(a, "msg"));
+                       str(a, "errmsg") + str(a, "msg"));
   }
 }
 

@@ -15,17 +15,14 @@ fs::path log_dir(const fs::path& gitdir) {
 }
 
 Delivery from_json(const Json& j) {
-  auto text = [&](const char* k) {
-    return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
-  };
   Delivery d;
-  d.key = text("key");
-  d.channel = text("channel");
-  d.status = text("status");
+  d.key = str(j, "key");
+  d.channel = str(j, "channel");
+  d.status = str(j, "status");
   d.attempts = j.value("attempts", 0);
-  d.at = text("at");
-  d.next_try = text("next_try");
-  d.error = text("error");
+  d.at = str(j, "at");
+  d.next_try = str(j, "next_try");
+  d.error = str(j, "error");
   d.sent_real = j.value("sent_real", 0L);
   d.message = j.contains("message") ? j["message"] : Json::object();
   return d;
@@ -50,8 +47,8 @@ Json delivery_json(const Delivery& d) {
             {"status", d.status},
             {"attempts", d.attempts},
             {"at", d.at},
-            {"next_try", d.next_try.empty() ? Json() : Json(d.next_try)},
-            {"error", d.error.empty() ? Json() : Json(d.error)},
+            {"next_try", opt(d.next_try)},
+            {"error", opt(d.error)},
             {"kind", d.message.value("kind", "")},
             {"object", d.message.value("object", "")},
             {"title", d.message.value("title", "")}};
