@@ -84,6 +84,7 @@ void build_app(CLI::App& app, Globals& g) {
   register_duty(app, g);
   register_sync(app, g);
   register_bulk(app, g);
+  register_notify(app, g);
   require_utf8(&app);
 }
 

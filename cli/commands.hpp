@@ -20,7 +20,7 @@ void register_sla(CLI::App& app, Globals& g);
 void register_kb(CLI::App& app, Globals& g);
 // callback pick|record|list|actions|plan|reply.
 void register_callback(CLI::App& app, Globals& g);
-// complaint new|investigate|measure|reply|close|show|list, sweep.
+// complaint new|investigate|measure|reply|close|show|list.
 void register_complaint(CLI::App& app, Globals& g);
 // survey new|record|import|report.
 void register_survey(CLI::App& app, Globals& g);
@@ -30,6 +30,8 @@ void register_report(CLI::App& app, Globals& g);
 void register_duty(CLI::App& app, Globals& g);
 // sync, verify, hook install, conflicts, merge-driver.
 void register_sync(CLI::App& app, Globals& g);
+// notify test|log|push, schedule add|list, sweep (complaints, routine work, notifications).
+void register_notify(CLI::App& app, Globals& g);
 // import tickets|events, export, batch.
 void register_bulk(CLI::App& app, Globals& g);
 

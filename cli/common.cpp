@@ -14,11 +14,13 @@
 
 namespace sdesk::cli {
 
-Desk open_desk(const Globals& g) {
-  return Desk::open(DeskOptions{g.dir, g.as, [](const std::string& what) {
+Desk open_desk(const Globals& g, bool bare_ok) {
+  return Desk::open(DeskOptions{g.dir, g.as,
+                                [](const std::string& what) {
                                   std::fprintf(stderr, "sdesk: repaired: %s\n",
                                                printable(what, false).c_str());
-                                }});
+                                },
+                                bare_ok});
 }
 
 Format output_format(const Globals& g, std::initializer_list<Format> allowed) {

@@ -29,7 +29,7 @@ struct Globals {
 enum class Format { table, json, csv, md, html };
 
 // Opens the desk named by the global options.
-Desk open_desk(const Globals& g);
+Desk open_desk(const Globals& g, bool bare_ok = false);
 // The format asked for (table by default); exit 2 for a format this command does not offer.
 Format output_format(const Globals& g, std::initializer_list<Format> allowed = {
                                            Format::table, Format::json, Format::csv});

@@ -1,4 +1,4 @@
-// Complaints (投诉): new, investigate, measure, reply, close, show, list; and `sweep`.
+// Complaints (投诉): new, investigate, measure, reply, close, show, list.
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -170,22 +170,6 @@ void register_complaint(CLI::App& app, Globals& g) {
   list->add_flag("--overdue", *overdue, "only those past due and not closed");
   add_format_flags(list, g);
   list->callback([&g, overdue] { run_list(g, *overdue); });
-
-  auto* sweep =
-      app.add_subcommand("sweep", "escalate overdue complaints to the PM (idempotent; for cron)");
-  add_format_flags(sweep, g);
-  sweep->callback([&g] {
-    Format f = output_format(g);
-    Desk desk = open_desk(g);
-    if (desk.operator_named()) desk.op();  // an unknown --as or SDESK_USER is exit 4, as anywhere
-    int n = sweep_overdue(desk);
-    if (f == Format::json) {
-      Json j = Json::object();
-      j["escalated"] = n;
-      return emit_json(g, j);
-    }
-    emit(g, fmt::format("{} complaint{} escalated\n", n, n == 1 ? "" : "s"));
-  });
 }
 
 }  // namespace sdesk::cli

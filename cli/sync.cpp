@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "lib/notify/notify.hpp"
 #include "lib/store/driver.hpp"
 #include "lib/sync/merge.hpp"
 #include "lib/sync/verify.hpp"
@@ -164,7 +165,8 @@ void run_verify(const Globals& g, const std::string& range, bool push) {
 void run_hook_install(const Globals& g) {
   Repo repo = open_repo(g);
   std::string file = install_hook(repo, self_exe());
-  emit(g, file + "\n");
+  std::string post = write_hook(repo, "post-receive", post_receive_hook(self_exe()));
+  emit(g, file + "\n" + post + "\n");
 }
 
 void run_conflicts(const Globals& g) {
@@ -251,7 +253,9 @@ void register_sync(CLI::App& app, Globals& g) {
 
   auto* hook =
       app.add_subcommand("hook", "git hooks for a shared repository")->require_subcommand(1);
-  auto* install = hook->add_subcommand("install", "install the pre-receive hook that runs verify");
+  auto* install = hook->add_subcommand("install",
+                                       "install the pre-receive hook that runs verify and the "
+                                       "post-receive hook that notifies");
   install->callback([&g] { run_hook_install(g); });
 
   auto* conflicts = app.add_subcommand("conflicts", "events that no longer apply after a merge");

@@ -11,6 +11,7 @@
 #include "lib/sync/objects.hpp"
 #include "lib/ticket/query.hpp"
 #include "lib/ticket/scan.hpp"
+#include "lib/ticket/templates.hpp"
 #include "lib/ticket/tickets.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
@@ -22,6 +23,7 @@ namespace {
 struct NewOptions {
   Intake in;
   std::vector<std::string> env;
+  std::string template_name;
 };
 
 struct ActOptions {
@@ -108,12 +110,15 @@ void prompt_intake(const Settings& s, NewOptions& o) {
 
 void run_new(const Globals& g, NewOptions o) {
   Desk desk = open_desk(g);
-  if (no_intake_flags(o) && isatty(STDIN_FILENO)) prompt_intake(desk.settings(), o);
+  if (o.template_name.empty() && no_intake_flags(o) && isatty(STDIN_FILENO))
+    prompt_intake(desk.settings(), o);
   for (const auto& kv : o.env) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) usage_error("--env: '{}' is not key=value", kv);
     o.in.environment.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
+  if (!o.template_name.empty())
+    o.in = apply_template(desk, load_template(desk, o.template_name), o.in);
   Ticket t = create_ticket(desk, o.in);
   warn_sla(compute_sla(t, desk.settings(), desk.now()));
   after_write(desk);
@@ -298,6 +303,8 @@ void register_ticket(CLI::App& app, Globals& g) {
   n->add_option("--required-by", no->in.required_by, "by when (ISO 8601)");
   n->add_option("--env", no->env, "environment key=value (repeatable)");
   n->add_flag("--major", no->in.major, "a major incident");
+  n->add_option("--template", no->template_name,
+                "fill fields from templates/<NAME>.yaml (flags given override it)");
   add_format_flags(n, g);
   n->callback([&g, no] { run_new(g, *no); });
 

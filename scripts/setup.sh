@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 pkgs=(cmake g++ make pkg-config git libgit2-dev libyaml-cpp-dev libfmt-dev libcli11-dev
       doctest-dev nlohmann-json3-dev libutf8proc-dev libhowardhinnant-date-dev libvalijson-dev
       libxlsxwriter-dev libminizip-dev libpugixml-dev  # XLSX export, and reading XLSX imports
-      tzdata
+      tzdata libcurl4-openssl-dev                       # notification channels
+      python3 python3-aiosmtpd                          # the notify tests' SMTP sink
       openssh-server openssh-client lighttpd util-linux)  # the sync tests' sshd and HTTP server
 build=1
 cmake_args=()

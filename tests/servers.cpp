@@ -230,4 +230,95 @@ std::string HttpServer::credential_line(const std::string& password) const {
   return "http://" + user_ + ":" + password + "@127.0.0.1:" + std::to_string(port_) + "\n";
 }
 
+HttpReceiver::HttpReceiver(const fs::path& dir, const std::string& secret, const std::string& plan)
+    : dir_(dir),
+      port_(free_port()),
+      process_({"/usr/bin/python3", write_script(secret, plan).string(), std::to_string(port_)},
+               dir / "receiver.log") {
+  process_.require_listening(port_);
+}
+
+fs::path HttpReceiver::write_script(const std::string& secret, const std::string& plan) {
+  fs::create_directories(dir_);
+  write_file(dir_ / "secret", secret);
+  write_file(dir_ / "plan", plan);
+  fs::path script = dir_ / "receiver.py";
+  write_file(script, R"(import base64, hashlib, hmac, http.server, json, os, sys, urllib.parse
+here = os.path.dirname(os.path.abspath(__file__))
+secret = open(os.path.join(here, 'secret')).read()
+plan = [int(x) for x in open(os.path.join(here, 'plan')).read().split(',') if x.strip()]
+def mac(key, msg):
+    return hmac.new(key.encode(), msg.encode(), hashlib.sha256).digest()
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get('Content-Length', 0))).decode()
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        ok = None
+        if secret and 'sign' in q:
+            ts = q['timestamp'][0]
+            ok = q['sign'][0] == base64.b64encode(mac(secret, ts + '\n' + secret)).decode()
+        elif secret and self.headers.get('X-Sdesk-Signature'):
+            ok = self.headers['X-Sdesk-Signature'] == 'sha256=' + hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
+        else:
+            try:
+                j = json.loads(body)
+            except ValueError:
+                j = {}
+            if secret and isinstance(j, dict) and 'sign' in j:
+                ok = j['sign'] == base64.b64encode(mac(j['timestamp'] + '\n' + secret, '')).decode()
+        code = plan.pop(0) if plan else 200
+        with open(os.path.join(here, 'requests.jsonl'), 'a') as f:
+            f.write(json.dumps({'path': self.path, 'headers': dict(self.headers), 'body': body,
+                                'sign_ok': ok, 'code': code}, ensure_ascii=False) + '\n')
+        self.send_response(code)
+        self.send_header('Content-Type', 'application/json')
+        self.end_headers()
+        self.wfile.write(b'{"errcode":0,"code":0}' if code == 200 else b'{"errcode":500}')
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
+)");
+  return script;
+}
+
+std::string HttpReceiver::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + "/" + path;
+}
+
+std::vector<std::string> HttpReceiver::requests() const {
+  std::vector<std::string> out;
+  std::string text = read_file(dir_ / "requests.jsonl");
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t nl = text.find('\n', at);
+    if (nl == std::string::npos) nl = text.size();
+    if (nl > at) out.push_back(text.substr(at, nl - at));
+    at = nl + 1;
+  }
+  return out;
+}
+
+SmtpSink::SmtpSink(const fs::path& dir)
+    : dir_((fs::create_directories(dir), dir)),
+      port_(free_port()),
+      process_(
+          {"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port_),
+           "-c", "aiosmtpd.handlers.Mailbox", (dir / "maildir").string()},
+          dir / "smtp.log") {
+  process_.require_listening(port_);
+}
+
+std::string SmtpSink::url() const {
+  return "smtp://127.0.0.1:" + std::to_string(port_);
+}
+
+std::vector<std::string> SmtpSink::messages() const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const char* sub : {"new", "cur"})
+    for (const auto& e : fs::directory_iterator(dir_ / "maildir" / sub, ec))
+      out.push_back(read_file(e.path()));
+  return out;
+}
+
 }  // namespace sdesk::test

@@ -97,4 +97,41 @@ class HttpServer {
   Process process_;
 };
 
+// A python3 http.server on 127.0.0.1 that records every POST (path with query, headers, body)
+// as one JSON line and answers with the codes of `plan` in turn ("500,500"), then 200 with
+// {"errcode":0,"code":0}. With a secret it checks DingTalk, Feishu and webhook signatures itself
+// (python's hmac) and records `sign_ok` (true, false, or null when the request carries none).
+class HttpReceiver {
+ public:
+  // Starts the server with its script and records in dir.
+  HttpReceiver(const std::filesystem::path& dir, const std::string& secret = "",
+               const std::string& plan = "");
+  // `http://127.0.0.1:PORT/PATH`.
+  std::string url(const std::string& path) const;
+  // What arrived so far, oldest first, each as a JSON text: {path, headers, body, sign_ok, code}.
+  std::vector<std::string> requests() const;
+
+ private:
+  std::filesystem::path dir_;
+  int port_;
+  std::filesystem::path write_script(const std::string& secret, const std::string& plan);
+  Process process_;
+};
+
+// An SMTP sink (Debian's python3-aiosmtpd) on 127.0.0.1 delivering into a maildir.
+class SmtpSink {
+ public:
+  // Starts the sink with its maildir in dir.
+  explicit SmtpSink(const std::filesystem::path& dir);
+  // `smtp://127.0.0.1:PORT`.
+  std::string url() const;
+  // The raw messages received so far.
+  std::vector<std::string> messages() const;
+
+ private:
+  std::filesystem::path dir_;
+  int port_;
+  Process process_;
+};
+
 }  // namespace sdesk::test

@@ -619,6 +619,7 @@ std::vector<std::string> Repo::catch_up_worktree(const std::vector<std::string>&
 }
 
 std::optional<git_oid> Repo::hash_workfile(const std::string& path) const {
+  if (bare()) return std::nullopt;  // no work tree, no hand edits
   fs::path file = workdir() / path;
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) return std::nullopt;
@@ -644,6 +645,30 @@ void Repo::set_config(const std::string& key, const std::string& value) {
   git_check(git_config_open_level(&local, c, GIT_CONFIG_LEVEL_LOCAL), "open local config");
   ConfigPtr lp(local);
   git_check(git_config_set_string(local, key.c_str(), value.c_str()), "write config");
+}
+
+std::string write_hook(Repo& repo, const std::string& name, const std::string& text) {
+  fs::path dir = repo.gitdir() / "hooks";
+  fs::path file = dir / name;
+  std::error_code ec;
+  if (fs::exists(file, ec)) {
+    std::ifstream in(file);
+    std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (old.find("sdesk") == std::string::npos)
+      refuse("{} exists and was not written by sdesk; move it aside first", file.string());
+  }
+  fs::create_directories(dir);
+  fs::path tmp = file;
+  tmp += ".sdesk-tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    if (!out) internal_error("cannot write {}", tmp.string());
+  }
+  fs::permissions(tmp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                           fs::perms::others_read | fs::perms::others_exec);
+  fs::rename(tmp, file);
+  return file.string();
 }
 
 }  // namespace sdesk

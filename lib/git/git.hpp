@@ -172,6 +172,9 @@ class Repo {
   RepoPtr repo_;
 };
 
+// Writes hooks/<name> of a repository (executable, replaced atomically) and returns its path;
+// exit 4 when a hook of that name exists that sdesk did not write.
+std::string write_hook(Repo& repo, const std::string& name, const std::string& text);
 // Initialises libgit2 once for the process.
 void git_library_init();
 // An oid as 40 hex characters.

@@ -66,7 +66,7 @@ Desk Desk::open(const DeskOptions& opts) {
   if (!fs::exists(dir, ec)) not_found("no desk at {}: no such directory", dir.string());
   Desk d;
   d.repo_ = std::make_unique<Repo>(Repo::discover(dir));
-  if (d.repo_->bare())
+  if (d.repo_->bare() && !opts.bare_ok)
     not_found("{} is a bare repository, not a desk with a work tree", dir.string());
   try {
     ensure_merge_driver(*d.repo_);  // a plain `git clone` merges event by event from now on
@@ -251,9 +251,9 @@ std::unique_ptr<DeskLock> Desk::lock() {
 
 namespace {
 // The folders (and top-level files) whose files only sdesk writes.
-const std::vector<std::string> kDeskFolders{"desk.yaml", "staff",      "vendors",       "tickets",
-                                            "kb",        "complaints", "surveys",       "duty",
-                                            "handovers", "schemas",    ".gitattributes"};
+const std::vector<std::string> kDeskFolders{
+    "desk.yaml", "staff",     "vendors", "tickets",        "kb",       "complaints", "surveys",
+    "duty",      "handovers", "schemas", ".gitattributes", "schedules"};
 }  // namespace
 
 std::vector<std::string> Desk::repair(bool full) {
@@ -299,6 +299,7 @@ void Desk::walk(const std::string& dir,
 }
 
 std::vector<std::string> Desk::hand_edits(const std::string& dir) const {
+  if (repo_->bare()) return {};
   git_status_options o = GIT_STATUS_OPTIONS_INIT;
   o.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
   o.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
@@ -322,6 +323,7 @@ std::vector<std::string> Desk::hand_edits(const std::string& dir) const {
 }
 
 void Desk::refuse_if_hand_edited(const std::string& path) const {
+  if (repo_->bare()) return;  // a central desk has no work tree to edit
   TreePtr tree = repo_->head_tree();
   auto blob = repo_->blob_at(tree.get(), path);
   auto work = repo_->hash_workfile(path);

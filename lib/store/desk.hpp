@@ -24,6 +24,7 @@ struct DeskOptions {
   std::string dir;  // -C DIR, else SDESK_DIR, else the current directory
   std::string as;   // --as STAFF, else SDESK_USER, else by git user.email
   std::function<void(const std::string&)> notice;  // told each repair as it is made
+  bool bare_ok = false;  // a bare repository (the central desk) is accepted: HEAD only
 };
 
 // A desk file as read: HEAD's bytes, or the work tree's when a person edited it by hand.
@@ -125,6 +126,8 @@ class Desk {
   std::vector<std::string> repair(bool full = false);
   // Where repair notes go as they happen (the CLI prints them on stderr).
   void on_notice(std::function<void(const std::string&)> f) { notice_ = std::move(f); }
+  // Names the operator from now on (a cron run on the central desk acts as a staff member).
+  void act_as(const std::string& id) { as_ = id; }
   // Whether an operator was named (--as or SDESK_USER) rather than found by git's user.email.
   bool operator_named() const { return !as_.empty(); }
 

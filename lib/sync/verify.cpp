@@ -463,9 +463,7 @@ void add_quarantine_objects(Repo& repo) {
 }
 
 std::string pre_receive_hook(const std::string& exe) {
-  std::string quoted = "'";
-  for (char c : exe) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  quoted += "'";
+  std::string quoted = shell_quote(exe);
   return "#!/bin/sh\n"
          "# sdesk: refuse pushes that break the desk's rules (written by `sdesk hook install`).\n"
          "SDESK=" +
@@ -492,30 +490,11 @@ std::string pre_receive_hook(const std::string& exe) {
 }
 
 std::string install_hook(Repo& repo, const std::string& exe) {
-  fs::path dir = repo.gitdir() / "hooks";
-  fs::path file = dir / "pre-receive";
-  std::error_code ec;
-  if (fs::exists(file, ec)) {
-    std::ifstream in(file);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.find("sdesk") == std::string::npos)
-      refuse("{} exists and was not written by sdesk; move it aside first", file.string());
-  }
-  fs::create_directories(dir);
-  fs::path tmp = file;
-  tmp += ".sdesk-tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << pre_receive_hook(exe);
-    if (!out) internal_error("cannot write {}", tmp.string());
-  }
-  fs::permissions(tmp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                           fs::perms::others_read | fs::perms::others_exec);
-  fs::rename(tmp, file);
+  std::string file = write_hook(repo, "pre-receive", pre_receive_hook(exe));
   // The server itself refuses what the hook would (also for pushes that skip hooks).
   repo.set_config("receive.denyNonFastForwards", "true");
   repo.set_config("receive.denyDeletes", "true");
-  return file.string();
+  return file;
 }
 
 }  // namespace sdesk

@@ -63,6 +63,8 @@ Ticket record_ticket(Desk& desk, const Intake& in) {
   Json env = Json::object();
   for (const auto& [k, v] : in.environment) env[k] = v;
   if (!env.empty()) e["environment"] = env;
+  for (const auto& [k, v] : in.extra.items())
+    if (!e.contains(k)) e[k] = v;
   Ticket probe;
   std::string why = why_forbidden(s, op, probe, e);
   if (!why.empty()) refuse("{}", why);

@@ -23,6 +23,7 @@ struct Intake {
   std::string required_by;  // by when (as typed; parsed in the desk zone)
   std::vector<std::pair<std::string, std::string>> environment;  // key=value pairs
   bool major = false;                                            // a major incident
+  Json extra = Json::object();  // more fields of the `new` event (template, checklist, schedule)
 };
 
 // Records a new ticket (one commit); exit 4 naming a missing intake field.

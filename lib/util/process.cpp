@@ -140,4 +140,10 @@ std::string TempFiles::write(const std::string& name, const std::string& text) {
   return p.string();
 }
 
+std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 }  // namespace sdesk

@@ -28,6 +28,8 @@ struct ProcessOptions {
 
 // Runs argv[0] (looked up on PATH, no shell) with argv and waits for it to end.
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& how = {});
+// One word for a POSIX shell: the text in single quotes, each ' written as '\''.
+std::string shell_quote(const std::string& text);
 
 // A private temporary directory for a helper program's files, removed with it.
 class TempFiles {
