@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Set-up (scripts/setup.sh) then every test through ctest: the unit, command and sync suites and
 # the fuzz corpus replays (tests/fuzz/), in the normal build (build/, warnings are errors), after
-# the format check. Then the same tests run again in an AddressSanitizer +
-# UndefinedBehaviorSanitizer build (build-asan/), whose tests run the sanitized sdesk binary;
-# any sanitizer report fails the run. --no-sanitize (or SDESK_SANITIZE=0) skips that second pass.
+# the format check. With --sanitize (or SDESK_SANITIZE=1) the same tests run again in an
+# AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/), whose tests run the sanitized
+# sdesk binary; any sanitizer report fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh -DSDESK_WERROR=ON
@@ -14,7 +14,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 cmake --build build --target check-format
 (cd build && ctest --output-on-failure)
-if [ "${1:-}" = "--no-sanitize" ] || [ "${SDESK_SANITIZE:-1}" = 0 ]; then exit 0; fi
+if [ "${1:-}" != "--sanitize" ] && [ "${SDESK_SANITIZE:-0}" != 1 ]; then exit 0; fi
 
 echo "== sanitizers: ASan + UBSan build in build-asan/"
 # Without -Werror: gcc's sanitizer instrumentation brings warnings of its own (maybe-uninitialized,
