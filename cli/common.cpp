@@ -136,9 +136,13 @@ void warn(const std::string& text) {
   std::fprintf(stderr, "sdesk: warning: %s\n", printable(text, false).c_str());
 }
 
+CLI::Validator one_of(const std::vector<std::string>& choices) {
+  return CLI::IsMember(choices, CLI::ignore_case);
+}
+
 void add_format_flags(CLI::App* cmd, Globals& g, bool output) {
   cmd->add_option("--format", g.format, "output format")
-      ->check(CLI::IsMember({"table", "json", "csv", "md", "html"}));
+      ->transform(one_of({"table", "json", "csv", "md", "html"}));
   cmd->add_flag("--json", g.json, "short for --format json");
   if (output) cmd->add_option("-o,--output", g.output, "write to FILE instead of stdout");
 }

@@ -275,7 +275,7 @@ void register_desk(CLI::App& app, Globals& g) {
   add->add_option("--name", so->name, "display name")->required();
   add->add_option("--role", so->role, "pm, l1 or l2")
       ->required()
-      ->check(CLI::IsMember({"pm", "l1", "l2"}));
+      ->transform(one_of({"pm", "l1", "l2"}));
   add->add_option("--email", so->email, "email (matched against git user.email)");
   add->add_option("--phone", so->phone, "phone");
   add->add_option("--skills", so->skills, "comma-separated skills");
@@ -338,7 +338,7 @@ void register_desk(CLI::App& app, Globals& g) {
 
   auto wf = std::make_shared<std::string>("dot");
   auto* workflow = app.add_subcommand("workflow", "print the ticket state machine");
-  workflow->add_option("--format", *wf, "dot or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
+  workflow->add_option("--format", *wf, "dot or mermaid")->transform(one_of({"dot", "mermaid"}));
   workflow->callback([wf] { std::cout << workflow_diagram(*wf); });
 }
 

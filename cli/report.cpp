@@ -100,9 +100,12 @@ void run_performance(const Globals& g, const ReportOptions& o) {
   if (f == Format::csv) return emit_csv(g, t);
   if (f == Format::md) return emit(g, render_markdown(t));
   std::string w;
-  for (auto it = doc["weights"].begin(); it != doc["weights"].end(); ++it)
-    w += (w.empty() ? "" : ", ") + it.key() + "=" + it.value().dump();
-  emit(g, fmt::format("period {} .. {}   weights: {}\n", p.from_text, p.to_text, w) +
+  for (auto role = doc["weights_by_role"].begin(); role != doc["weights_by_role"].end(); ++role) {
+    w += fmt::format("\n  {}:", role.key());
+    for (auto it = role.value().begin(); it != role.value().end(); ++it)
+      w += " " + it.key() + "=" + it.value().dump();
+  }
+  emit(g, fmt::format("period {} .. {}   weights by role:{}\n", p.from_text, p.to_text, w) +
               render_table(t, use_color()));
 }
 
@@ -154,7 +157,7 @@ void register_report(CLI::App& app, Globals& g) {
   auto* kpi = report->add_subcommand("kpi", "the KPIs over tickets created in a period");
   period(kpi);
   kpi->add_option("--by", o->by, "group rows by staff (owner), tier, category or customer")
-      ->check(CLI::IsMember({"staff", "tier", "category", "customer"}));
+      ->transform(one_of({"staff", "tier", "category", "customer"}));
   kpi->callback([&g, o] { run_kpi(g, *o); });
   auto* perf = report->add_subcommand("performance", "consultant scorecards, weighted and ranked");
   period(perf);

@@ -255,6 +255,7 @@ void run_calendar_import(const Globals& g, const std::vector<std::string>& files
   Desk desk = open_desk(g);
   std::string summary;
   size_t off = 0, work = 0;
+  bool changed = false;
   desk.write([&] {
     if (desk.op().role != "pm")
       refuse("only the PM imports the calendar ({} is {})", desk.op().id, desk.op().role);
@@ -270,7 +271,9 @@ void run_calendar_import(const Globals& g, const std::vector<std::string>& files
       off += y.off.size();
       work += y.work.size();
     }
-    desk.commit({{"desk.yaml", merged}}, "desk", "calendar-import", summary);
+    // A year already on the desk as the file has it changes nothing: no commit.
+    changed = merged != current->text;
+    if (changed) desk.commit({{"desk.yaml", merged}}, "desk", "calendar-import", summary);
   });
   after_write(desk);
   if (f == Format::json) {
@@ -280,9 +283,10 @@ void run_calendar_import(const Globals& g, const std::vector<std::string>& files
     j["years"] = ys;
     j["holidays"] = off;
     j["workdays"] = work;
+    j["changed"] = changed;
     return emit_json(g, j);
   }
-  emit(g, "imported " + summary + "\n");
+  emit(g, (changed ? "imported " : "unchanged (already on the desk): ") + summary + "\n");
 }
 
 }  // namespace

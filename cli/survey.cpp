@@ -114,8 +114,8 @@ void register_survey(CLI::App& app, Globals& g) {
   rec->add_option("--customer", ra->customer, "who answered (refused by an anonymous campaign)");
   rec->add_option("--contact", ra->contact, "how to reach them (refused by an anonymous campaign)");
   rec->add_option("--comment", ra->comment, "意见");
-  rec->add_option("--form", ra->form, "how it was answered")
-      ->check(CLI::IsMember({"questionnaire", "interview", "phone"}));
+  rec->add_option("--form", ra->form,
+                  "how it was answered: questionnaire|interview|phone (问卷, 访谈, 电话)");
   add_format_flags(rec, g);
   rec->callback([&g, ra] {
     output_format(g);

@@ -24,14 +24,20 @@ struct NewOptions {
 };
 
 struct ListOptions {
-  std::string status, tier, assignee, priority, customer, since, until, sort = "id";
-  bool open = false, breached = false, at_risk = false;
+  std::string status, tier, assignee, priority, customer, since, until, sort = "id", parent;
+  bool open = false, breached = false, at_risk = false, major = false;
   int limit = 0;
 };
 
 struct ActOptions {
   std::string id, staff, text, reason, done, to, solution, cause, kb, confirmed_by, parent, assign;
-  bool customer = false;
+  bool customer = false, clear = false;
+};
+
+struct EditOptions {
+  std::string id;
+  TicketEdit edit;
+  std::vector<std::string> env;
 };
 
 std::string short_time(const std::string& iso, Zone zone) {
@@ -51,12 +57,23 @@ void warn_sla(const SlaState& st) {
   for (const auto& w : st.warnings) warn(w);
 }
 
+// `--env key=value` options as pairs; exit 2 naming one that is not key=value.
+std::vector<std::pair<std::string, std::string>> env_pairs(const std::vector<std::string>& env) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& kv : env) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) usage_error("--env: '{}' is not key=value", kv);
+    out.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  return out;
+}
+
 // Whether `sdesk new` was given no intake flag at all.
 bool no_intake_flags(const NewOptions& o) {
   const Intake& i = o.in;
-  return i.title.empty() && i.customer.empty() && i.contact.empty() && i.channel.empty() &&
-         i.priority.empty() && i.category.empty() && i.need.empty() && i.required_by.empty() &&
-         o.env.empty() && !i.major;
+  return i.reopens.empty() && i.title.empty() && i.customer.empty() && i.contact.empty() &&
+         i.channel.empty() && i.priority.empty() && i.category.empty() && i.need.empty() &&
+         i.required_by.empty() && o.env.empty() && !i.major;
 }
 
 // Asks for one intake field on the terminal (prompt on stderr); empty answers keep `dflt`.
@@ -114,12 +131,9 @@ void prompt_intake(const Settings& s, NewOptions& o) {
 void run_new(const Globals& g, NewOptions o) {
   Desk desk = open_desk(g);
   if (no_intake_flags(o) && isatty(STDIN_FILENO)) prompt_intake(desk.settings(), o);
-  for (const auto& kv : o.env) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) usage_error("--env: '{}' is not key=value", kv);
-    o.in.environment.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-  }
+  o.in.environment = env_pairs(o.env);
   Ticket t = create_ticket(desk, o.in);
+  for (const auto& w : intake_warnings(t, desk.zone())) warn(w);
   warn_sla(compute_sla(t, desk.settings(), desk.now()));
   after_write(desk);
   print_new_ticket(g, desk, t);
@@ -132,7 +146,7 @@ std::string event_line(const Json& e, Zone zone) {
     return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : "";
   };
   if (a == "new")
-    detail = s("title");
+    detail = s("title") + (s("reopens").empty() ? "" : " (reopens " + s("reopens") + ")");
   else if (a == "assign")
     detail = "→ " + s("assignee");
   else if (a == "note")
@@ -151,8 +165,20 @@ std::string event_line(const Json& e, Zone zone) {
   else if (a == "reopen" || a == "cancel")
     detail = s("reason");
   else if (a == "link")
-    detail = "parent " + s("parent");
-  else if (a == "kb")
+    detail = e.value("clear", false) ? "parent link cleared" : "parent " + s("parent");
+  else if (a == "edit") {
+    for (auto it = e.begin(); it != e.end(); ++it)
+      if (it.key() != "id" && it.key() != "at" && it.key() != "by" && it.key() != "action" &&
+          it.key() != "was" && it.key() != "reason")
+        detail += (detail.empty() ? "" : ", ") + it.key() + "=" + cell(it.value());
+    detail += " · " + s("reason");
+  } else if (a == "callback") {
+    std::optional<int> score;
+    if (e.contains("score") && e["score"].is_number_integer()) score = e["score"].get<int>();
+    detail = std::string(e.value("reached", false) ? "reached" : "not reached") +
+             (score ? fmt::format(" · score {}", *score) : "") +
+             (s("feedback").empty() ? "" : " · " + s("feedback"));
+  } else if (a == "kb")
     detail = "article " + s("article");
   return fmt::format("{}  {:<8}  {:<11}  {}", short_time(s("at"), zone), s("by"), a,
                      one_line(detail, 70));
@@ -199,7 +225,18 @@ void run_show(const Globals& g, const std::string& id) {
     fields.push_back({"kb", kb});
   }
   if (t.reopen_count) fields.push_back({"reopened", std::to_string(t.reopen_count)});
-  std::string out = "\nevents:\n";
+  std::string out;
+  if (t.major) {
+    // A major incident lists the tickets linked to it, with their states.
+    std::vector<Ticket> children;
+    for (auto& c : tickets_where(desk, {}))
+      if (c.parent == t.id) children.push_back(std::move(c));
+    out += fmt::format("\nchildren: {}\n", children.size());
+    for (const auto& c : children)
+      out += fmt::format("  {}  {:<11}  {:<8}  {}  {}\n", c.id, c.status, c.assignee, c.customer,
+                         one_line(c.title, 50));
+  }
+  out += "\nevents:\n";
   for (const auto& e : t.events) {
     out += "  " + event_line(e, z);
     auto bad = t.illegal.find(e.value("id", ""));
@@ -209,7 +246,7 @@ void run_show(const Globals& g, const std::string& id) {
   emit_fields(g, f, fields, out);
 }
 
-void run_list(const Globals& g, const ListOptions& o) {
+void run_list(const Globals& g, ListOptions o) {
   Format f = output_format(g);
   Desk desk = open_desk(g);
   Zone z = desk.zone();
@@ -219,16 +256,23 @@ void run_list(const Globals& g, const ListOptions& o) {
     until = desk.parse(o.until, "--until");
     if (o.until.size() == 10) *until += std::chrono::hours(24);
   }
-  // A value outside a filter's domain is a typo, not an empty result.
-  auto check = [](const std::string& list, const char* flag, std::vector<std::string> allowed) {
-    for (const auto& v : split_commas(list))
+  // A value outside a filter's domain is a typo, not an empty result; any case is accepted.
+  auto check = [](std::string& list, const char* flag, std::vector<std::string> allowed) {
+    std::vector<std::string> out;
+    for (const auto& given : split_commas(list)) {
+      std::string v = canonical_choice(given, allowed);
       if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
-        usage_error("{}: '{}' is not one of {}", flag, v, fmt::join(allowed, ", "));
+        usage_error("{}: '{}' is not one of {}", flag, given, fmt::join(allowed, ", "));
+      out.push_back(v);
+    }
+    list = fmt::format("{}", fmt::join(out, ","));
   };
   check(o.status, "--status",
         {"new", "assigned", "in_progress", "pending", "resolved", "closed", "cancelled"});
   check(o.tier, "--tier", {"l1", "l2", "vendor"});
-  check(o.priority, "--priority", {"P1", "P2", "P3", "P4"});
+  check(o.priority, "--priority", ticket_priorities());
+  if (o.assignee == "me") o.assignee = desk.op().id;  // the operator
+  std::string parent = o.parent.empty() ? "" : resolve_ticket_id(desk, o.parent);
   auto in = [](const std::string& list, const std::string& v) {
     if (list.empty()) return true;
     auto items = split_commas(list);
@@ -252,7 +296,11 @@ void run_list(const Globals& g, const ListOptions& o) {
       if ((since && c < *since) || (until && c >= *until)) continue;
     }
     SlaState st = compute_sla(t, desk.settings(), desk.now());
-    if (o.breached && !(st.response_breached || st.resolve_breached)) continue;
+    if (o.major && !t.major) continue;
+    if (!parent.empty() && t.parent != parent) continue;
+    // A cancelled ticket is owed nothing: it is never breached.
+    if (o.breached && (t.status == "cancelled" || !(st.response_breached || st.resolve_breached)))
+      continue;
     if (o.at_risk && !st.at_risk) continue;
     rows.push_back({std::move(t), std::move(st)});
   }
@@ -295,16 +343,21 @@ void run_list(const Globals& g, const ListOptions& o) {
   emit(g, render_table(t, use_color()));
 }
 
-// Runs one lifecycle verb and prints the ticket's new status (or its JSON).
-void act(const Globals& g, const std::string& id, Json fields, const std::string& summary) {
-  Desk desk = open_desk(g);
-  Ticket t = act_on_ticket(desk, id, std::move(fields), summary);
-  after_write(desk);
+// Prints a ticket's new status (or its JSON) after a change.
+void print_ticket_state(const Globals& g, const Desk& desk, const Ticket& t) {
   if (output_format(g) == Format::json) {
     emit_json(g, ticket_json(t, compute_sla(t, desk.settings(), desk.now()), desk.zone()));
     return;
   }
   emit(g, t.id + " " + t.status + (t.assignee.empty() ? "" : " " + t.assignee) + "\n");
+}
+
+// Runs one lifecycle verb and prints the ticket's new status (or its JSON).
+void act(const Globals& g, const std::string& id, Json fields, const std::string& summary) {
+  Desk desk = open_desk(g);
+  Ticket t = act_on_ticket(desk, id, std::move(fields), summary);
+  after_write(desk);
+  print_ticket_state(g, desk, t);
 }
 
 Json fields(const std::string& action) {
@@ -315,6 +368,14 @@ Json fields(const std::string& action) {
 
 void need_text(const std::string& v, const char* flag) {
   if (v.empty()) refuse("missing required information: {}", flag);
+}
+
+// Refuses (exit 4) naming every flag of `texts` left empty, in one line.
+void need_texts(const std::vector<std::pair<std::string, const char*>>& texts) {
+  std::vector<std::string> missing;
+  for (const auto& [v, flag] : texts)
+    if (v.empty()) missing.push_back(flag);
+  if (!missing.empty()) refuse("missing required information: {}", fmt::join(missing, ", "));
 }
 
 void run_log(const Globals& g, const std::string& id_in) {
@@ -359,14 +420,17 @@ void register_ticket(CLI::App& app, Globals& g) {
   n->add_option("--title", no->in.title, "one-line summary");
   n->add_option("--customer", no->in.customer, "who asks");
   n->add_option("--contact", no->in.contact, "phone or email");
-  n->add_option("--channel", no->in.channel)
-      ->check(CLI::IsMember({"hotline", "email", "web", "walk-in", "monitoring"}));
-  n->add_option("--priority", no->in.priority)->check(CLI::IsMember({"P1", "P2", "P3", "P4"}));
+  n->add_option("--channel", no->in.channel)->transform(one_of(ticket_channels()));
+  n->add_option("--priority", no->in.priority)->transform(one_of(ticket_priorities()));
   n->add_option("--category", no->in.category);
   n->add_option("--need", no->in.need, "what the customer needs");
-  n->add_option("--required-by", no->in.required_by, "by when (ISO 8601)");
+  n->add_option("--required-by", no->in.required_by,
+                "by when (ISO 8601, +2h, +3d, 'today 18:00', 'tomorrow 09:00', '明天 09:00')");
   n->add_option("--env", no->env, "environment key=value (repeatable)");
   n->add_flag("--major", no->in.major, "a major incident");
+  n->add_option("--reopens", no->in.reopens,
+                "a closed ticket this one takes up again (past its reopen window); its fields "
+                "fill those not given");
   add_format_flags(n, g);
   n->callback([&g, no] { run_new(g, *no); });
 
@@ -380,16 +444,18 @@ void register_ticket(CLI::App& app, Globals& g) {
   auto* list = app.add_subcommand("list", "tickets, filtered");
   list->add_option("--status", lo->status, "status (comma-separated)");
   list->add_option("--tier", lo->tier);
-  list->add_option("--assignee", lo->assignee);
+  list->add_option("--assignee", lo->assignee, "staff id (comma-separated); me: the operator");
   list->add_option("--priority", lo->priority);
   list->add_option("--customer", lo->customer);
   list->add_flag("--open", lo->open, "only open tickets");
   list->add_flag("--breached", lo->breached, "only tickets past an SLA target");
   list->add_flag("--at-risk", lo->at_risk, "only tickets at risk");
+  list->add_flag("--major", lo->major, "only major incidents");
+  list->add_option("--parent", lo->parent, "only tickets linked to this major incident");
   list->add_option("--since", lo->since, "created at or after");
   list->add_option("--until", lo->until, "created before (a date includes that day)");
   list->add_option("--sort", lo->sort)
-      ->check(CLI::IsMember(
+      ->transform(one_of(
           {"id", "priority", "status", "created", "created_at", "due", "assignee", "customer"}));
   list->add_option("--limit", lo->limit);
   add_format_flags(list, g);
@@ -430,7 +496,7 @@ void register_ticket(CLI::App& app, Globals& g) {
   auto* pending = verb("pending", "wait on the customer, a vendor or a third party");
   pending->add_option("--reason", ao->reason)
       ->required()
-      ->check(CLI::IsMember({"customer", "vendor", "third-party"}));
+      ->transform(one_of({"customer", "vendor", "third-party"}));
   pending->add_option("TEXT", ao->text);
   pending->callback([&g, ao] {
     auto f = fields("pending");
@@ -447,10 +513,13 @@ void register_ticket(CLI::App& app, Globals& g) {
   esc->add_option("--done", ao->done, "what was found and tried");
   esc->add_option("--assign", ao->assign, "l2 consultant to assign");
   esc->callback([&g, ao] {
-    need_text(ao->reason, "--reason");
-    need_text(ao->done, "--done");
+    need_texts({{ao->reason, "--reason"}, {ao->done, "--done"}});
     auto f = fields("escalate");
     Desk desk = open_desk(g);
+    std::string to = ao->to;
+    if (to.size() >= 7 && upper_ascii(to.substr(0, 7)) == "VENDOR:") to = "vendor:" + to.substr(7);
+    if (upper_ascii(to) == "L2") to = "l2";
+    ao->to = to;
     if (ao->to == "l2") {
       f["to"] = "l2";
       if (!ao->assign.empty()) {
@@ -471,7 +540,7 @@ void register_ticket(CLI::App& app, Globals& g) {
     act(g, ao->id, f, "to " + ao->to);
   });
   auto* de = verb("de-escalate", "a fix comes back down to l1 or l2");
-  de->add_option("--to", ao->to)->required()->check(CLI::IsMember({"l1", "l2"}));
+  de->add_option("--to", ao->to)->required()->transform(one_of({"l1", "l2"}));
   de->add_option("--reason", ao->reason);
   de->callback([&g, ao] {
     need_text(ao->reason, "--reason");
@@ -516,15 +585,44 @@ void register_ticket(CLI::App& app, Globals& g) {
     f["reason"] = ao->reason;
     act(g, ao->id, f, ao->reason);
   });
-  auto* link = verb("link", "tie a ticket to a major incident");
-  link->add_option("--parent", ao->parent)->required();
+  auto* link = verb("link", "tie a ticket to a major incident, or --clear its link");
+  auto* parent_opt = link->add_option("--parent", ao->parent, "the major incident");
+  link->add_flag("--clear", ao->clear, "remove the parent link")->excludes(parent_opt);
   link->callback([&g, ao] {
+    if (ao->parent.empty() && !ao->clear) usage_error("link: give --parent ID or --clear");
     Desk desk = open_desk(g);
-    std::string parent = resolve_ticket_id(desk, ao->parent);
-    if (parent == resolve_ticket_id(desk, ao->id)) refuse("a ticket cannot be its own parent");
-    auto f = fields("link");
-    f["parent"] = parent;
-    act(g, ao->id, f, "parent " + parent);
+    Ticket t = link_ticket(desk, ao->id, ao->clear ? "" : ao->parent);
+    after_write(desk);
+    print_ticket_state(g, desk, t);
+  });
+
+  auto eo = std::make_shared<EditOptions>();
+  auto* edit = app.add_subcommand("edit", "correct a ticket's intake fields, with a reason");
+  edit->add_option("ID", eo->id, "ticket ID or unique prefix")->required();
+  auto text_opt = [&](const char* flag, std::optional<std::string>& into, const char* help) {
+    edit->add_option_function<std::string>(
+        flag, [&into](const std::string& v) { into = v; }, help);
+  };
+  text_opt("--title", eo->edit.title, "one-line summary");
+  edit->add_option_function<std::string>(
+          "--priority", [eo](const std::string& v) { eo->edit.priority = v; },
+          "P1..P4 (re-times the SLA clocks from creation)")
+      ->transform(one_of(ticket_priorities()));
+  text_opt("--customer", eo->edit.customer, "who asks");
+  text_opt("--contact", eo->edit.contact, "phone or email");
+  text_opt("--category", eo->edit.category, "category ('' removes it)");
+  text_opt("--need", eo->edit.need, "what the customer needs");
+  text_opt("--required-by", eo->edit.required_by, "by when (as for `new`)");
+  edit->add_option("--env", eo->env, "environment key=value (repeatable; key= removes the key)");
+  edit->add_option("--reason", eo->edit.reason, "why the correction (required)");
+  add_format_flags(edit, g);
+  edit->callback([&g, eo] {
+    eo->edit.environment = env_pairs(eo->env);
+    Desk desk = open_desk(g);
+    Ticket t = edit_ticket(desk, eo->id, eo->edit);
+    for (const auto& w : intake_warnings(t, desk.zone())) warn(w);
+    after_write(desk);
+    print_ticket_state(g, desk, t);
   });
 
   auto lid = std::make_shared<std::string>();

@@ -121,6 +121,9 @@ std::vector<CallbackRecord> ticket_callbacks(const Ticket& t) {
       r.feedback = str(e, "feedback");
       r.needs_action = e.value("opens_action", false);
       r.owner = t.owner;
+      r.customer = t.customer;
+      r.contact = t.contact;
+      r.title = t.title;
       out.push_back(r);
       if (r.needs_action) open = out.size() - 1;
     } else if ((a == "callback-plan" || a == "callback-reply") && open) {

@@ -71,7 +71,8 @@ std::string response_yaml(const SurveyResponse& r) {
   return emit_yaml(response_file_json(r), "sdesk survey response (服务满意度调查问卷)");
 }
 
-std::string normal_form(const std::string& f) {
+std::string normal_form(const std::string& given) {
+  std::string f = fold_case(given);
   if (f.empty() || f == "questionnaire" || f == "问卷" || f == "问卷调查") return "questionnaire";
   if (f == "interview" || f == "访谈" || f == "面访") return "interview";
   if (f == "phone" || f == "电话" || f == "电话回访") return "phone";

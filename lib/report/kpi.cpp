@@ -189,8 +189,9 @@ KpiInputs load_kpi_inputs(const Desk& desk, const std::optional<Period>& only, b
   in.callbacks = std::move(callbacks);
   std::vector<KpiComplaint> complaints;
   for (const auto& c : all_complaints(desk))
-    complaints.push_back({c.id, c.customer, c.ticket, c.against, c.cause, c.status, c.due,
-                          c.created_at, c.closed_at, c.overdue});
+    if (c.status != "cancelled")  // recorded by mistake: counted nowhere
+      complaints.push_back({c.id, c.customer, c.ticket, c.against, c.cause, c.status, c.due,
+                            c.created_at, c.closed_at, c.overdue});
   in.complaints = std::move(complaints);
   std::vector<KpiSurvey> surveys;
   for (const auto& r : all_survey_responses(desk)) surveys.push_back({r.customer, r.at, r.scores});
@@ -244,12 +245,14 @@ Json compute_kpi(const KpiInputs& in, const Period& p, Zone zone, Time now) {
     if (t.reopen_count > 0) ++reopened;
     if (t.left_l1) ++esc;
     if (t.to_vendor) ++vesc;
-    if (responded && st.minutes_to_response) {
-      sum_tta += static_cast<double>(*st.minutes_to_response);
+    // Means of exact durations (seconds), so that truncating each ticket's minutes does not
+    // pull them down; rounded once, where they are shown.
+    if (responded && st.seconds_to_response) {
+      sum_tta += static_cast<double>(*st.seconds_to_response) / 60.0;
       ++n_tta;
     }
-    if (is_resolved && st.minutes_to_resolve) {
-      sum_ttr += static_cast<double>(*st.minutes_to_resolve);
+    if (is_resolved && st.seconds_to_resolve) {
+      sum_ttr += static_cast<double>(*st.seconds_to_resolve) / 60.0;
       ++n_ttr;
     }
     if (t.status == "closed") {
@@ -449,14 +452,30 @@ const std::vector<std::string>& scorecard_keys() {
   return k;
 }
 
+std::map<std::string, double> scorecard_weights(const Settings& s, const std::string& role) {
+  if (auto it = s.kpi_role_weights.find(role); it != s.kpi_role_weights.end()) return it->second;
+  std::map<std::string, double> w = s.kpi_weights;
+  if (w.empty() && role == "l2")
+    // An l2 consultant works what l1 could not: rated on time, on reopening and on the
+    // customer's word, never on first-line resolution, which no escalated ticket can earn.
+    return {{"response_ontime_rate", 0.2},
+            {"resolve_ontime_rate", 0.4},
+            {"reopen_rate", 0.2},
+            {"callback_satisfaction", 0.2}};
+  if (w.empty())
+    w = {{"response_ontime_rate", 0.3},
+         {"resolve_ontime_rate", 0.3},
+         {"first_line_resolution_rate", 0.2},
+         {"callback_satisfaction", 0.2}};
+  if (role == "l2") w.erase("first_line_resolution_rate");
+  return w;
+}
+
 Json performance_report(const KpiInputs& all_in, const Period& p, const Desk& desk) {
   KpiInputs in = window(all_in, p, desk.zone());
-  std::map<std::string, double> weights = desk.settings().kpi_weights;
-  if (weights.empty())
-    weights = {{"response_ontime_rate", 0.3},
-               {"resolve_ontime_rate", 0.3},
-               {"first_line_resolution_rate", 0.2},
-               {"callback_satisfaction", 0.2}};
+  std::map<std::string, std::map<std::string, double>> by_role;
+  for (const char* role : {"l1", "l2"}) by_role[role] = scorecard_weights(desk.settings(), role);
+  const std::map<std::string, double>& weights = by_role["l1"];
   Json rows = Json::array();
   for (const auto& [id, s] : desk.staff()) {
     if (!s.active || (s.role != "l1" && s.role != "l2")) continue;
@@ -486,7 +505,7 @@ Json performance_report(const KpiInputs& all_in, const Period& p, const Desk& de
     Json k = Json::object();
     for (const auto& key : scorecard_keys()) k[key] = all[key];
     double sum = 0, wsum = 0;
-    for (const auto& [key, w] : weights) {
+    for (const auto& [key, w] : by_role[s.role]) {
       if (!all.contains(key) || !all[key].is_number()) continue;
       double v = all[key].get<double>();
       if (key == "callback_satisfaction")
@@ -515,9 +534,13 @@ Json performance_report(const KpiInputs& all_in, const Period& p, const Desk& de
   for (auto& r : rows) r["rank"] = ++rank;
   Json w = Json::object();
   for (const auto& [key, v] : weights) w[key] = v;
+  Json w_roles = Json::object();
+  for (const auto& [role, ws] : by_role)
+    for (const auto& [key, v] : ws) w_roles[role][key] = v;
   Json doc = Json::object();
   doc["period"] = {{"from", p.from_text}, {"to", p.to_text}};
-  doc["weights"] = w;
+  doc["weights"] = w;  // l1's, as before tiers had their own
+  doc["weights_by_role"] = w_roles;
   doc["rows"] = rows;
   return doc;
 }

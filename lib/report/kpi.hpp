@@ -103,8 +103,12 @@ std::string kpi_cell(const std::string& key, const Json& v);
 
 // The KPI keys a consultant's scorecard shows, in order.
 const std::vector<std::string>& scorecard_keys();
+// The weights of a role's scorecard: kpi.weights.<role>, else kpi.weights (without
+// first_line_resolution_rate for l2), else the defaults of docs/kpi.md for that tier.
+std::map<std::string, double> scorecard_weights(const Settings& s, const std::string& role);
 // Per consultant (active l1 and l2): the KPIs over the tickets they own or were assigned,
-// complaints against them, articles they wrote, and one weighted score (0..100), ranked.
+// complaints against them, articles they wrote, and one score (0..100) weighted for their
+// role, ranked.
 Json performance_report(const KpiInputs& in, const Period& p, const Desk& desk);
 // Complaints in the period (all time when p is nullopt): counts by cause, by person, by
 // month and the overdue share.

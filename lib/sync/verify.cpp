@@ -217,8 +217,9 @@ void check_object_events(const std::string& commit, const std::string& path, con
       finding(fmt::format("{} wrote the article and may not publish it", by));
     if (article && action == "retire" && role != "pm" && by != writer)
       finding(fmt::format("only the PM or the author ({}) retires an article", writer));
-    if (!article && action == "close" && role != "pm")
-      finding(fmt::format("only the PM closes a complaint ({} is {})", by, role));
+    if (!article && (action == "close" || action == "cancel") && role != "pm")
+      finding(fmt::format("only the PM {} a complaint ({} is {})",
+                          action == "close" ? "closes" : "cancels", by, role));
   }
 }
 
