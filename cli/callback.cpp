@@ -184,11 +184,11 @@ void register_callback(CLI::App& app, Globals& g) {
   list->add_option("--by", *by,
                    "`staff`: one row per consultant (ticket owner); a staff ID: only the "
                    "callbacks on its tickets or made by it");
-  add_format_flags(list, g);
+  add_format_flags(list, g, false, kMarkdownFormats);
   list->callback([&g, by] { run_list(g, *by); });
 
   auto* actions = cb->add_subcommand("actions", "callbacks whose improvement action is open");
-  add_format_flags(actions, g);
+  add_format_flags(actions, g, false, kMarkdownFormats);
   actions->callback([&g] { run_actions(g); });
 
   auto* plan = cb->add_subcommand("plan", "record the improvement plan of a callback action");

@@ -140,9 +140,12 @@ CLI::Validator one_of(const std::vector<std::string>& choices) {
   return CLI::IsMember(choices, CLI::ignore_case);
 }
 
-void add_format_flags(CLI::App* cmd, Globals& g, bool output) {
-  cmd->add_option("--format", g.format, "output format")
-      ->transform(one_of({"table", "json", "csv", "md", "html"}));
+const std::vector<std::string> kTableFormats = {"table", "json", "csv"};
+const std::vector<std::string> kMarkdownFormats = {"table", "json", "csv", "md"};
+
+void add_format_flags(CLI::App* cmd, Globals& g, bool output,
+                      const std::vector<std::string>& formats) {
+  cmd->add_option("--format", g.format, "output format")->transform(one_of(formats));
   cmd->add_flag("--json", g.json, "short for --format json");
   if (output) cmd->add_option("-o,--output", g.output, "write to FILE instead of stdout");
 }

@@ -45,8 +45,14 @@ void emit_fields(const Globals& g, Format f,
 bool use_color();
 // Warnings go to stderr as "sdesk: warning: ...".
 void warn(const std::string& text);
-// Adds --format/--json to a command (and -o when `output` is set).
-void add_format_flags(CLI::App* cmd, Globals& g, bool output = false);
+// The formats most commands offer.
+extern const std::vector<std::string> kTableFormats;
+// The same plus Markdown (commands that print rows or a form).
+extern const std::vector<std::string> kMarkdownFormats;
+// Adds --format/--json to a command (and -o when `output` is set); the help and the check name
+// exactly the formats it offers.
+void add_format_flags(CLI::App* cmd, Globals& g, bool output = false,
+                      const std::vector<std::string>& formats = kTableFormats);
 // A validator for ->transform: one of choices in any ASCII case, stored as the choice is spelled.
 CLI::Validator one_of(const std::vector<std::string>& choices);
 // Splits "a,b,,c" into {"a", "b", "c"}.

@@ -169,13 +169,13 @@ void register_complaint(CLI::App& app, Globals& g) {
   auto sid = std::make_shared<std::string>();
   auto* show = cp->add_subcommand("show", "a complaint; --format md: the filled 客户投诉反馈表");
   show->add_option("ID", *sid)->required();
-  add_format_flags(show, g);
+  add_format_flags(show, g, false, kMarkdownFormats);
   show->callback([&g, sid] { run_show(g, *sid); });
 
   auto overdue = std::make_shared<bool>(false);
   auto* list = cp->add_subcommand("list", "complaints");
   list->add_flag("--overdue", *overdue, "only those past due and not closed");
-  add_format_flags(list, g);
+  add_format_flags(list, g, false, kMarkdownFormats);
   list->callback([&g, overdue] { run_list(g, *overdue); });
 
   auto* sweep =

@@ -165,14 +165,14 @@ void register_duty(CLI::App& app, Globals& g) {
   who->callback([&g, o] { run_who(g, *o); });
   auto* list = duty->add_subcommand("list", "the roster of a month");
   list->add_option("--month", o->month, "YYYY-MM (default: this month)");
-  add_format_flags(list, g);
+  add_format_flags(list, g, false, kMarkdownFormats);
   list->callback([&g, o] { run_list(g, *o); });
 
   auto* ho = app.add_subcommand("handover", "record a shift handover (交接班) and print it");
   ho->add_option("--to", o->to, "the staff member taking over")->required();
   ho->add_option("--note", o->note, "what the next shift must know");
   ho->add_flag("--dry-run", o->dry_run, "print the handover and record nothing");
-  add_format_flags(ho, g);
+  add_format_flags(ho, g, false, {"table", "json", "md"});
   ho->callback([&g, o] { run_handover(g, *o); });
 }
 

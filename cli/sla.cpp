@@ -296,7 +296,7 @@ void register_sla(CLI::App& app, Globals& g) {
   auto* sla = app.add_subcommand("sla", "open tickets by SLA time left");
   sla->add_flag("--at-risk", so->at_risk, "only tickets past the at-risk share of a target");
   sla->add_flag("--breached", so->breached, "only tickets past a due time");
-  add_format_flags(sla, g);
+  add_format_flags(sla, g, false, kMarkdownFormats);
   sla->require_subcommand(0, 1);
   auto id = std::make_shared<std::string>();
   auto* explain =
@@ -318,7 +318,7 @@ void register_sla(CLI::App& app, Globals& g) {
   auto year = std::make_shared<int>(0);
   auto* show = cal->add_subcommand("show", "a year's holidays and extra working days");
   show->add_option("YEAR", *year, "e.g. 2026")->required()->check(CLI::Range(1970, 9999));
-  add_format_flags(show, g);
+  add_format_flags(show, g, false, kMarkdownFormats);
   show->callback([&g, year] { run_calendar_show(g, *year); });
   auto files = std::make_shared<std::vector<std::string>>();
   auto* imp = cal->add_subcommand("import", "merge holiday-cn JSON years into desk.yaml (PM only)");

@@ -628,7 +628,7 @@ void register_ticket(CLI::App& app, Globals& g) {
   auto lid = std::make_shared<std::string>();
   auto* log = app.add_subcommand("log", "an object's audit trail from git history");
   log->add_option("ID", *lid)->required();
-  add_format_flags(log, g);
+  add_format_flags(log, g, false, kMarkdownFormats);
   log->callback([&g, lid] { run_log(g, *lid); });
 }
 

@@ -213,6 +213,15 @@ void check_score(const std::string& dim, int v) {
 
 }  // namespace
 
+const std::map<std::string, std::string>& survey_dimension_names() {
+  static const std::map<std::string, std::string> n = {{"tech", "专业技术能力"},
+                                                       {"response", "响应及时性"},
+                                                       {"resolution", "解决及时性"},
+                                                       {"attitude", "服务态度"},
+                                                       {"communication", "沟通表达能力"}};
+  return n;
+}
+
 const std::vector<std::string>& survey_dimensions() {
   static const std::vector<std::string> d = {"tech", "response", "resolution", "attitude",
                                              "communication"};

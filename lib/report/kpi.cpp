@@ -191,7 +191,7 @@ KpiInputs load_kpi_inputs(const Desk& desk, const std::optional<Period>& only, b
   for (const auto& c : all_complaints(desk))
     if (c.status != "cancelled")  // recorded by mistake: counted nowhere
       complaints.push_back({c.id, c.customer, c.ticket, c.against, c.cause, c.status, c.due,
-                            c.created_at, c.closed_at, c.overdue});
+                            c.created_at, c.closed_at, c.overdue, c.text});
   in.complaints = std::move(complaints);
   std::vector<KpiSurvey> surveys;
   for (const auto& r : all_survey_responses(desk)) surveys.push_back({r.customer, r.at, r.scores});
@@ -583,8 +583,107 @@ Json complaints_report(const KpiInputs& in, const std::optional<Period>& p, Zone
   return doc;
 }
 
-Json monthly_data(const KpiInputs& in, const Period& p, Zone zone, Time now) {
+Period previous_period(const Period& p, Zone zone) {
+  date::local_days from = local_day(p.from, zone), to = local_day(p.to, zone);
+  date::year_month_day f{from}, t{to};
+  Period prev;
+  bool month = f.day() == date::day{1} && t.day() == date::day{1} &&
+               date::year_month{t.year(), t.month()} ==
+                   date::year_month{f.year(), f.month()} + date::months{1} &&
+               day_start(from, zone) == p.from && day_start(to, zone) == p.to;
+  if (month) {
+    date::year_month ym = date::year_month{f.year(), f.month()} - date::months{1};
+    date::local_days start{ym / date::day{1}};
+    prev = {day_start(start, zone), p.from, format_day(start), format_day(from - date::days{1})};
+  } else {
+    Time start = p.from - (p.to - p.from);
+    prev = {start, p.from, format_day(local_day(start, zone)),
+            format_day(local_day(p.from - std::chrono::seconds(1), zone))};
+  }
+  return prev;
+}
+
+std::map<std::string, double> kpi_targets(const Settings& s) {
+  std::map<std::string, double> t = {{"response_ontime_rate", 0.95},
+                                     {"resolve_ontime_rate", 0.90},
+                                     {"first_line_resolution_rate", 0.70},
+                                     {"reopen_rate", 0.05},
+                                     {"callback_rate", 0.30},
+                                     {"callback_satisfaction", 4.5},
+                                     {"complaint_ontime_rate", 1.0}};
+  for (const auto& [k, v] : s.kpi_targets) t[k] = v;
+  return t;
+}
+
+bool kpi_lower_is_better(const std::string& key) {
+  return key == "escalation_rate" || key == "vendor_escalation_rate" || key == "reopen_rate" ||
+         key == "mtta_minutes" || key == "mttr_minutes" || key == "complaints";
+}
+
+Json monthly_data(const KpiInputs& in, const Period& p, const Desk& desk) {
+  Zone zone = desk.zone();
+  Time now = desk.now();
   Json doc = kpi_report(in, p, zone, now);
+  doc["generated_at"] = desk.stamp(now);
+  Period prev = previous_period(p, zone);
+  doc["previous"] = {{"period", {{"from", prev.from_text}, {"to", prev.to_text}}},
+                     {"kpi", compute_kpi(window(in, prev, zone), prev, zone, now)}};
+  Json targets = Json::object();
+  for (const auto& [k, v] : kpi_targets(desk.settings())) targets[k] = v;
+  doc["targets"] = targets;
+  Json ranking = Json::array();
+  for (const auto& r : performance_report(in, p, desk)["rows"])
+    ranking.push_back({{"rank", r["rank"]},
+                       {"staff", r["staff"]},
+                       {"name", r["name"]},
+                       {"role", r["role"]},
+                       {"score", r["score"]},
+                       {"tickets", r["kpi"]["tickets"]}});
+  doc["ranking"] = ranking;
+  Json complaints = Json::array();
+  if (in.complaints)
+    for (const auto& c : *in.complaints)
+      if (in_period(c.created_at, p, zone))
+        complaints.push_back({{"id", c.id},
+                              {"customer", c.customer},
+                              {"text", c.text},
+                              {"status", c.status},
+                              {"due", c.due},
+                              {"overdue", c.overdue},
+                              {"closed_at", c.closed_at.empty() ? Json() : Json(c.closed_at)}});
+  doc["complaints"] = complaints;
+  Json majors = Json::array(), breached = Json::array();
+  auto name_of = [&](const std::string& id) {
+    auto it = desk.staff().find(id);
+    return it == desk.staff().end() ? id : it->second.name;
+  };
+  for (const auto& kt : in.tickets) {
+    if (!created_in(kt, p, zone)) continue;
+    const Ticket& t = kt.t;
+    if (t.major) {
+      long children = 0;
+      for (const auto& other : in.tickets)
+        if (other.t.parent == t.id) ++children;
+      majors.push_back({{"id", t.id},
+                        {"title", t.title},
+                        {"status", t.status},
+                        {"created_at", t.created_at},
+                        {"resolved_at", t.resolved_at.empty() ? Json() : Json(t.resolved_at)},
+                        {"children", children}});
+    }
+    if (t.status != "cancelled" && (kt.st.response_breached || kt.st.resolve_breached))
+      breached.push_back({{"id", t.id},
+                          {"priority", t.priority},
+                          {"title", t.title},
+                          {"customer", t.customer},
+                          {"assignee", t.assignee},
+                          {"assignee_name", t.assignee.empty() ? "" : name_of(t.assignee)},
+                          {"status", t.status},
+                          {"response_breached", kt.st.response_breached},
+                          {"resolve_breached", kt.st.resolve_breached}});
+  }
+  doc["major_incidents"] = majors;
+  doc["breached"] = breached;
   Json days = Json::array();
   for (Time d = p.from; d < p.to;) {
     date::local_days ld = local_day(d, zone);

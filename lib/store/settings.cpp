@@ -134,6 +134,9 @@ Settings load_settings(const std::string& text) {
     for (const auto& f : v) s.optional_intake.insert(f.get<std::string>());
   if (const Json& v = at(d, {"norms", "phone"}); v.is_string())
     s.phone_script = v.get<std::string>();
+  if (const Json& v = at(d, {"kpi", "targets"}); v.is_object())
+    for (auto it = v.begin(); it != v.end(); ++it)
+      s.kpi_targets[it.key()] = it.value().get<double>();
   // kpi.weights: {KEY: w} for every role, and/or {ROLE: {KEY: w}} for one role.
   if (const Json& v = at(d, {"kpi", "weights"}); v.is_object())
     for (auto it = v.begin(); it != v.end(); ++it) {
