@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "lib/quality/complaints.hpp"
-#include "lib/store/validate.hpp"
+#include "lib/sync/validate.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
 

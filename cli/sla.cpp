@@ -8,7 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "lib/store/calendar.hpp"
-#include "lib/store/scan.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/ticket/tickets.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"

@@ -12,9 +12,10 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
-#include "lib/store/scan.hpp"
+#include "lib/store/driver.hpp"
 #include "lib/sync/merge.hpp"
 #include "lib/sync/verify.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
 

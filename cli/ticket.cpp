@@ -5,11 +5,11 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "lib/git/history.hpp"
 #include "lib/kb/kb.hpp"
 #include "lib/quality/complaints.hpp"
 #include "lib/store/kinds.hpp"
-#include "lib/store/scan.hpp"
+#include "lib/sync/objects.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/ticket/tickets.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
@@ -355,7 +355,8 @@ void print_ticket_state(const Globals& g, const Desk& desk, const Ticket& t) {
 // Runs one lifecycle verb and prints the ticket's new status (or its JSON).
 void act(const Globals& g, const std::string& id, Json fields, const std::string& summary) {
   Desk desk = open_desk(g);
-  Ticket t = act_on_ticket(desk, id, std::move(fields), summary);
+  Ticket t = fields.contains("kb") ? act_with_article(desk, id, std::move(fields), summary)
+                                   : act_on_ticket(desk, id, std::move(fields), summary);
   after_write(desk);
   print_ticket_state(g, desk, t);
 }
@@ -380,16 +381,7 @@ void need_texts(const std::vector<std::pair<std::string, const char*>>& texts) {
 
 void run_log(const Globals& g, const std::string& id_in) {
   Desk desk = open_desk(g);
-  // Any object's ID or unique prefix: an article (KB-), a complaint (C-), else a ticket; an ID
-  // none of them knows (a staff member, a handover, …) is looked up as typed.
-  std::string id = id_in;
-  try {
-    id = resolve_object_id(desk, kind_of_id(id_in), id_in);
-  } catch (const Error& e) {
-    if (e.code() == Exit::usage) throw;
-  }
-  auto entries = object_log(desk.repo(), id);
-  if (entries.empty()) not_found("no history for {}", id_in);
+  auto entries = audit_trail(desk, id_in);
   Json arr = Json::array();
   Table t{{"WHEN", "WHO", "ACTION", "COMMIT", "SUBJECT"}, {}, {}};
   for (const auto& e : entries) {

@@ -545,7 +545,8 @@ TEST_SUITE("command/monthly-page") {
     d.new_ticket("P3", "上月的工单");  // the previous month, for the comparison
     d.at("2026-03-02T09:00:00+08:00");
     Run m = d.sdesk(
-        "new --title 核心交换机故障 --customer 全院 --contact 8000 --channel monitoring --priority P1 "
+        "new --title 核心交换机故障 --customer 全院 --contact 8000 --channel monitoring --priority "
+        "P1 "
         "--need 恢复网络 --required-by 'today 12:00' --env site=A --major",
         "l1a");
     REQUIRE(m.code == 0);
@@ -562,10 +563,11 @@ TEST_SUITE("command/monthly-page") {
     CHECK(page.find("Noto Sans CJK SC") != std::string::npos);  // a CJK font stack
     CHECK(page.find("@page { size: A4") != std::string::npos);  // printable on A4
     TempDir profile;
-    std::string flags = " --headless --no-sandbox --disable-gpu --disable-background-networking"
-                        " --no-first-run --hide-scrollbars --user-data-dir=" +
-                        q(profile.path().string()) +
-                        " --proxy-server=127.0.0.1:9 --host-resolver-rules='MAP * ~NOTFOUND' ";
+    std::string flags =
+        " --headless --no-sandbox --disable-gpu --disable-background-networking"
+        " --no-first-run --hide-scrollbars --user-data-dir=" +
+        q(profile.path().string()) +
+        " --proxy-server=127.0.0.1:9 --host-resolver-rules='MAP * ~NOTFOUND' ";
     Run dom = sh(d.dir(), browser + flags + "--dump-dom " + q("file://" + file) + " 2>/dev/null");
     REQUIRE(dom.code == 0);
     // What a reader sees: the body's text, tags and styles left out.
@@ -580,10 +582,27 @@ TEST_SUITE("command/monthly-page") {
         text += ' ';
       }
     }
-    for (const char* section :
-         {"考核指标", "本期", "上期", "目标", "是否达标", "生成时间", "2026-03-03 09:00", "顾问排名",
-          "王五", "客户投诉", "电话总是占线", "重大事件", "核心交换机故障", "超时工单", "每日工单量",
-          "响应及时率", "一线", "二线", "厂商", "专业技术能力", "2026-02-01 至 2026-02-28"})
+    for (const char* section : {"考核指标",
+                                "本期",
+                                "上期",
+                                "目标",
+                                "是否达标",
+                                "生成时间",
+                                "2026-03-03 09:00",
+                                "顾问排名",
+                                "王五",
+                                "客户投诉",
+                                "电话总是占线",
+                                "重大事件",
+                                "核心交换机故障",
+                                "超时工单",
+                                "每日工单量",
+                                "响应及时率",
+                                "一线",
+                                "二线",
+                                "厂商",
+                                "专业技术能力",
+                                "2026-02-01 至 2026-02-28"})
       CHECK_MESSAGE(text.find(section) != std::string::npos, section);
     CHECK(text.find(child) != std::string::npos);
     // No English key anywhere a reader looks.
@@ -597,16 +616,41 @@ TEST_SUITE("command/monthly-page") {
         word.clear();
       }
     }
-    for (const char* key :
-         {"tickets", "response_ontime_rate", "resolve_ontime_rate", "first_line_resolution_rate",
-          "escalation_rate", "reopen_rate", "mtta_minutes", "mttr_minutes", "callback_rate",
-          "callback_satisfaction", "complaints", "complaint_ontime_rate", "survey_scores",
-          "kb_articles", "l1", "l2", "vendor", "tech", "response", "resolution", "attitude",
-          "communication", "callback", "received", "in_progress", "assigned", "closed", "new",
-          "key", "tier", "sdesk"})
+    for (const char* key : {"tickets",
+                            "response_ontime_rate",
+                            "resolve_ontime_rate",
+                            "first_line_resolution_rate",
+                            "escalation_rate",
+                            "reopen_rate",
+                            "mtta_minutes",
+                            "mttr_minutes",
+                            "callback_rate",
+                            "callback_satisfaction",
+                            "complaints",
+                            "complaint_ontime_rate",
+                            "survey_scores",
+                            "kb_articles",
+                            "l1",
+                            "l2",
+                            "vendor",
+                            "tech",
+                            "response",
+                            "resolution",
+                            "attitude",
+                            "communication",
+                            "callback",
+                            "received",
+                            "in_progress",
+                            "assigned",
+                            "closed",
+                            "new",
+                            "key",
+                            "tier",
+                            "sdesk"})
       CHECK_MESSAGE(words.count(key) == 0, "visible English key: " << key);
     // A screenshot of the page as printed on A4 width, for a person to look at.
-    std::string png = (d.dir().parent_path() / (d.dir().filename().string() + "-month.png")).string();
+    std::string png =
+        (d.dir().parent_path() / (d.dir().filename().string() + "-month.png")).string();
     Run shot = sh(d.dir(), browser + flags + "--window-size=794,3200 --screenshot=" + q(png) + " " +
                                q("file://" + file) + " 2>/dev/null");
     CHECK(shot.code == 0);

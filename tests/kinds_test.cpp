@@ -7,6 +7,7 @@
 
 #include "lib/kb/kb.hpp"
 #include "lib/quality/complaints.hpp"
+#include "lib/sync/objects.hpp"
 #include "lib/ticket/ticket.hpp"
 #include "lib/util/text.hpp"
 

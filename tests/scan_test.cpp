@@ -1,12 +1,12 @@
 // The index cache behind every scan: cold and warm scans agree, any git client's change is
 // noticed by blob id, and a missing or damaged cache changes nothing.
-#include "lib/store/scan.hpp"
+#include "lib/ticket/scan.hpp"
 
 #include <doctest/doctest.h>
 
 #include <fstream>
 
-#include "lib/store/cache.hpp"
+#include "lib/ticket/cache.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk;

@@ -4,7 +4,7 @@
 #include <regex>
 
 #include "lib/quality/complaints.hpp"
-#include "lib/store/scan.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/ticket/sla.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"

@@ -9,7 +9,7 @@
 
 #include "lib/store/ids.hpp"
 #include "lib/store/kinds.hpp"
-#include "lib/store/scan.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/ticket/tickets.hpp"
 #include "lib/ticket/workflow.hpp"
 #include "lib/util/error.hpp"
@@ -241,12 +241,12 @@ Json article_json(const Article& a, bool with_events) {
 
 Article parse_article_fast(const std::string& text, const std::string& file) {
   Parsed p = parse_yaml(text, file);
-  return fold_or_refuse(object_kind("article"), file,
+  return fold_or_refuse(article_kind(), file,
                         [&] { return fold_article(str(p.doc, "id"), listed_events(p)); });
 }
 
 Article parse_article(const std::string& text, const std::string& file) {
-  const ObjectKind& kind = object_kind("article");
+  const ObjectKind& kind = article_kind();
   Parsed p = parse_yaml(text, file);
   std::vector<Json> events = checked_events(p, kind);
   Article a = fold_or_refuse(kind, file, [&] { return fold_article(p.doc["id"], events); });
@@ -255,7 +255,7 @@ Article parse_article(const std::string& text, const std::string& file) {
 }
 
 std::string resolve_article_id(const Desk& desk, const std::string& prefix) {
-  return resolve_object_id(desk, object_kind("article"), prefix);
+  return resolve_object_id(desk, article_kind(), prefix);
 }
 
 Article load_article(const Desk& desk, const std::string& prefix) {
@@ -303,7 +303,7 @@ Article create_article(Desk& desk, const ArticleText& text, const std::string& f
       if (!text_of(t, f).value_or("").empty()) e[f] = *text_of(t, f);
     if (t.tags && !t.tags->empty()) e["tags"] = *t.tags;
     if (ticket) e["tickets"] = std::vector<std::string>{ticket->id};
-    std::string id = allocate_object_id(desk, object_kind("article"));
+    std::string id = allocate_object_id(desk, article_kind());
     Article a = fold_article(id, {e});
     std::vector<FileChange> changes{{article_path(id), article_yaml(a)}};
     std::vector<std::string> also;
@@ -653,6 +653,58 @@ std::vector<ArticleHit> search_articles(const Desk& desk, const std::string& que
     out.push_back({e.id, e.title, e.status, h.score, make_snippet(*best, query, 40, open, close)});
   }
   return out;
+}
+
+namespace {
+Folded fold_article_file(const std::string& id, std::vector<Json> events) {
+  Article o = fold_article(id, std::move(events));
+  return {article_yaml(o), o.illegal};
+}
+std::string check_article_file(const std::string& text, const std::string& file) {
+  return parse_article(text, file).id;
+}
+std::vector<std::pair<std::string, std::string>> article_former_ids(const Desk& desk) {
+  return former_ids_of(all_articles(desk));
+}
+}  // namespace
+
+const ObjectKind& article_kind() {
+  static const ObjectKind kind{
+      "article",
+      "KB",
+      "kb/",
+      "kb",
+      " (change articles with `sdesk kb edit`, which records the change as an event)",
+      article_path,
+      fold_article_file,
+      check_article_file,
+      article_former_ids};
+  return kind;
+}
+
+Ticket act_with_article(Desk& desk, const std::string& ticket, Json fields,
+                        const std::string& summary) {
+  std::optional<Article> article;
+  Companion link{[&](Json& e) {
+                   std::string kb = resolve_article_id(desk, e.at("kb").get<std::string>());
+                   desk.refuse_if_hand_edited(article_path(kb));
+                   article = load_article(desk, kb);
+                   e["kb"] = kb;
+                 },
+                 [&](const Ticket& next) -> std::optional<FileChange> {
+                   const auto& linked_to = article->tickets;
+                   if (std::find(linked_to.begin(), linked_to.end(), next.id) != linked_to.end())
+                     return std::nullopt;
+                   Json e = desk.new_event("link");
+                   e["ticket"] = next.id;
+                   std::vector<Json> events = article->events;
+                   desk.append_event(events, e);
+                   Article a = fold_article(article->id, events);
+                   auto bad = a.illegal.find(e["id"].get<std::string>());
+                   if (bad != a.illegal.end()) refuse("{}: {}", a.id, bad->second);
+                   return FileChange{article_path(a.id), article_yaml(a)};
+                 }};
+  return act_on_ticket(desk, ticket, std::move(fields), summary, link);
 }
 
 }  // namespace sdesk

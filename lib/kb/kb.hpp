@@ -70,6 +70,12 @@ std::string resolve_article_id(const Desk& desk, const std::string& prefix);
 Article load_article(const Desk& desk, const std::string& prefix);
 // Every article in HEAD, in ID order.
 std::vector<Article> all_articles(const Desk& desk);
+// Applies a ticket action whose `kb` field names the article that solved it (`resolve --kb`, any
+// unique prefix), linking the article to the ticket in the same commit.
+Ticket act_with_article(Desk& desk, const std::string& ticket, Json fields,
+                        const std::string& summary);
+// The article kind of event object (prefix KB, files under kb/).
+const ObjectKind& article_kind();
 // Every article's state in HEAD without its events, in ID order; read through a cache in
 // .git/sdesk/ keyed by blob id, so only changed files are parsed (for list, pending, stale).
 std::vector<Article> article_states(const Desk& desk);

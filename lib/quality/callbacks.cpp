@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "lib/store/scan.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/ticket/tickets.hpp"
 #include "lib/ticket/workflow.hpp"
 #include "lib/util/error.hpp"

@@ -119,7 +119,7 @@ std::string complaint_yaml(const Complaint& c) {
 }
 
 std::string resolve_complaint_id(const Desk& desk, const std::string& prefix) {
-  return resolve_object_id(desk, object_kind("complaint"), prefix);
+  return resolve_object_id(desk, complaint_kind(), prefix);
 }
 
 std::string complaint_path(const std::string& id) {
@@ -189,7 +189,7 @@ Json complaint_json(const Complaint& c) {
 }
 
 Complaint parse_complaint(const std::string& text, const std::string& file, Time now) {
-  const ObjectKind& kind = object_kind("complaint");
+  const ObjectKind& kind = complaint_kind();
   Parsed p = parse_yaml(text, file);
   std::vector<Json> events = checked_events(p, kind);
   Complaint c =
@@ -199,7 +199,7 @@ Complaint parse_complaint(const std::string& text, const std::string& file, Time
 }
 
 std::vector<Complaint> all_complaints(const Desk& desk) {
-  const ObjectKind& kind = object_kind("complaint");
+  const ObjectKind& kind = complaint_kind();
   std::vector<Complaint> out;
   desk.walk("complaints", [&](const std::string& path, const git_oid& blob) {
     if (!is_yaml_path(path)) return;
@@ -243,7 +243,7 @@ Complaint create_complaint(Desk& desk, const ComplaintIntake& in) {
                         : desk.parse(in.due, "--due");
     }
     e["due"] = desk.stamp(due);
-    std::string id = allocate_object_id(desk, object_kind("complaint"));
+    std::string id = allocate_object_id(desk, complaint_kind());
     Complaint c = fold_complaint(id, {e}, desk.now());
     desk.commit({{complaint_path(id), complaint_yaml(c)}}, id, "new", in.customer + ": " + in.text);
     return c;
@@ -371,6 +371,32 @@ std::string complaint_form_md(const Complaint& c, const Desk& desk) {
   };
   for (const auto& [k, v] : rows) out += "| " + k + " | " + cellv(v) + " |\n";
   return out;
+}
+
+namespace {
+Folded fold_complaint_file(const std::string& id, std::vector<Json> events) {
+  Complaint o = fold_complaint(id, std::move(events), Time{});
+  return {complaint_yaml(o), o.illegal};
+}
+std::string check_complaint_file(const std::string& text, const std::string& file) {
+  return parse_complaint(text, file, Time{}).id;
+}
+std::vector<std::pair<std::string, std::string>> complaint_former_ids(const Desk& desk) {
+  return former_ids_of(all_complaints(desk));
+}
+}  // namespace
+
+const ObjectKind& complaint_kind() {
+  static const ObjectKind kind{"complaint",
+                               "C",
+                               "complaints/",
+                               "complaint",
+                               "",
+                               complaint_path,
+                               fold_complaint_file,
+                               check_complaint_file,
+                               complaint_former_ids};
+  return kind;
 }
 
 }  // namespace sdesk

@@ -10,6 +10,8 @@
 
 namespace sdesk {
 
+struct ObjectKind;
+
 // One complaint, folded from its events; `overdue` is computed at load time.
 struct Complaint {
   std::string id;                      // C-2611-XXXXXXX
@@ -61,6 +63,8 @@ std::string complaint_yaml(const Complaint& c);
 Json complaint_json(const Complaint& c);
 // Every complaint on the desk, in ID order.
 std::vector<Complaint> all_complaints(const Desk& desk);
+// The complaint kind of event object (prefix C, files under complaints/).
+const ObjectKind& complaint_kind();
 // Loads one complaint by ID or unique prefix; exit 3 if none, exit 2 if ambiguous.
 Complaint load_complaint(const Desk& desk, const std::string& prefix);
 // The complaint ID a unique prefix names (exit 3 when none, exit 2 listing them when several).

@@ -69,12 +69,21 @@ double num(const Json& v) {
 
 // Chinese names of what the page shows; a value with none is shown as it is.
 const std::map<std::string, std::string>& zh_names() {
-  static const std::map<std::string, std::string> n = {
-      {"l1", "一线"},           {"l2", "二线"},         {"vendor", "厂商"},
-      {"pm", "项目经理"},       {"new", "新建"},        {"assigned", "已分派"},
-      {"in_progress", "处理中"}, {"pending", "挂起"},    {"resolved", "已解决"},
-      {"closed", "已关闭"},     {"cancelled", "已取消"}, {"received", "已受理"},
-      {"investigating", "调查中"}, {"measures", "整改中"}, {"replied", "已答复"}};
+  static const std::map<std::string, std::string> n = {{"l1", "一线"},
+                                                       {"l2", "二线"},
+                                                       {"vendor", "厂商"},
+                                                       {"pm", "项目经理"},
+                                                       {"new", "新建"},
+                                                       {"assigned", "已分派"},
+                                                       {"in_progress", "处理中"},
+                                                       {"pending", "挂起"},
+                                                       {"resolved", "已解决"},
+                                                       {"closed", "已关闭"},
+                                                       {"cancelled", "已取消"},
+                                                       {"received", "已受理"},
+                                                       {"investigating", "调查中"},
+                                                       {"measures", "整改中"},
+                                                       {"replied", "已答复"}};
   return n;
 }
 
@@ -187,7 +196,8 @@ std::string md_table(const std::vector<std::string>& headers,
                      const std::vector<size_t>& numeric, const std::string& empty) {
   auto cell = [](std::string v) {
     std::string out;
-    for (char c : v) out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
+    for (char c : v)
+      out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
     return out;
   };
   std::string out = "|";
@@ -216,29 +226,36 @@ struct Section {
 
 std::vector<Section> sections(const Json& d) {
   std::vector<Section> out;
-  Section rank{"顾问排名", {"排名", "姓名", "角色", "工单", "得分"}, {}, {0, 3, 4}, "本期无考核数据"};
+  Section rank{
+      "顾问排名", {"排名", "姓名", "角色", "工单", "得分"}, {}, {0, 3, 4}, "本期无考核数据"};
   for (const auto& r : d["ranking"])
-    rank.rows.push_back({r["rank"].dump(), r["name"].get<std::string>(),
-                         zh(r["role"].get<std::string>()), r["tickets"].dump(),
-                         r["score"].is_number() ? fmt::format("{:.1f}", r["score"].get<double>())
-                                                : "—"});
+    rank.rows.push_back(
+        {r["rank"].dump(), r["name"].get<std::string>(), zh(r["role"].get<std::string>()),
+         r["tickets"].dump(),
+         r["score"].is_number() ? fmt::format("{:.1f}", r["score"].get<double>()) : "—"});
   out.push_back(rank);
-  Section comp{"客户投诉", {"编号", "客户", "内容", "状态", "处理时限", "是否超时"},
-               {}, {}, "本期无投诉"};
+  Section comp{
+      "客户投诉", {"编号", "客户", "内容", "状态", "处理时限", "是否超时"}, {}, {}, "本期无投诉"};
   for (const auto& c : d["complaints"])
     comp.rows.push_back({c["id"].get<std::string>(), c["customer"].get<std::string>(),
                          c["text"].get<std::string>(), zh(c["status"].get<std::string>()),
                          when(c["due"]), c["overdue"].get<bool>() ? "已超时" : "否"});
   out.push_back(comp);
-  Section major{"重大事件", {"编号", "摘要", "状态", "发生时间", "解决时间", "关联工单"},
-                {}, {5}, "本期无重大事件"};
+  Section major{"重大事件",
+                {"编号", "摘要", "状态", "发生时间", "解决时间", "关联工单"},
+                {},
+                {5},
+                "本期无重大事件"};
   for (const auto& m : d["major_incidents"])
     major.rows.push_back({m["id"].get<std::string>(), m["title"].get<std::string>(),
                           zh(m["status"].get<std::string>()), when(m["created_at"]),
                           when(m["resolved_at"]), m["children"].dump()});
   out.push_back(major);
-  Section late{"超时工单", {"编号", "优先级", "摘要", "客户", "处理人", "状态", "超时项"},
-               {}, {}, "本期无超时工单"};
+  Section late{"超时工单",
+               {"编号", "优先级", "摘要", "客户", "处理人", "状态", "超时项"},
+               {},
+               {},
+               "本期无超时工单"};
   for (const auto& t : d["breached"]) {
     std::string which = t["response_breached"].get<bool>() ? "响应" : "";
     if (t["resolve_breached"].get<bool>()) which += which.empty() ? "解决" : "、解决";
@@ -399,18 +416,22 @@ svg .g { stroke: #e3e3e3; stroke-width: 1; }
 <body>
 )";
   out += "<h1>" + html_escape(title) + "</h1>\n";
-  out += "<p class=\"meta\">统计周期：" + html_escape(period_text(d["period"])) +
-         "（上期：" + html_escape(period_text(d["previous"]["period"])) + "）<br>生成时间：" +
+  out += "<p class=\"meta\">统计周期：" + html_escape(period_text(d["period"])) + "（上期：" +
+         html_escape(period_text(d["previous"]["period"])) + "）<br>生成时间：" +
          html_escape(when(d["generated_at"])) +
          "（未结工单的时效按生成时间计算，不同时间生成的报告数字可能不同）</p>\n";
-  out += "<h2>考核指标</h2>\n<table class=\"kpi\">\n"
-         "<tr><th>指标</th><th>本期</th><th>上期</th><th>目标</th><th>是否达标</th></tr>\n";
+  out +=
+      "<h2>考核指标</h2>\n<table class=\"kpi\">\n"
+      "<tr><th>指标</th><th>本期</th><th>上期</th><th>目标</th><th>是否达标</th></tr>\n";
   for (const auto& r : kpi_rows(d))
     out += fmt::format(
         "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
         "<td class=\"{}\">{}</td></tr>\n",
         html_escape(r.name), html_escape(r.now), html_escape(r.before), html_escape(r.target),
-        r.verdict == "达标" ? "ok" : r.verdict.empty() ? "" : "bad", html_escape(r.verdict));
+        r.verdict == "达标" ? "ok"
+        : r.verdict.empty() ? ""
+                            : "bad",
+        html_escape(r.verdict));
   out += "</table>\n";
   for (const auto& sec : sections(d))
     out += "<h2>" + html_escape(sec.heading) + "</h2>\n" +

@@ -8,7 +8,7 @@
 #include "lib/quality/callbacks.hpp"
 #include "lib/quality/complaints.hpp"
 #include "lib/quality/surveys.hpp"
-#include "lib/store/scan.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/util/error.hpp"
 
 namespace sdesk {

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <thread>
 
-#include "lib/sync/merge.hpp"
+#include "lib/store/driver.hpp"
 #include "lib/util/crash.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"

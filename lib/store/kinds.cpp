@@ -3,85 +3,18 @@
 #include <algorithm>
 #include <set>
 
-#include "lib/kb/kb.hpp"
-#include "lib/quality/complaints.hpp"
 #include "lib/store/desk.hpp"
 #include "lib/store/ids.hpp"
-#include "lib/store/scan.hpp"
-#include "lib/ticket/ticket.hpp"
 #include "lib/util/text.hpp"
 
 namespace sdesk {
 
 namespace {
-Folded fold_ticket_file(const std::string& id, std::vector<Json> events) {
-  Ticket t = fold_ticket(id, std::move(events));
-  return {ticket_yaml(t), t.illegal};
-}
-Folded fold_article_file(const std::string& id, std::vector<Json> events) {
-  Article a = fold_article(id, std::move(events));
-  return {article_yaml(a), a.illegal};
-}
-Folded fold_complaint_file(const std::string& id, std::vector<Json> events) {
-  Complaint c = fold_complaint(id, std::move(events), Time{});
-  return {complaint_yaml(c), c.illegal};
-}
-
-std::string check_ticket(const std::string& text, const std::string& file) {
-  return parse_ticket(text, file).id;
-}
-std::string check_article(const std::string& text, const std::string& file) {
-  return parse_article(text, file).id;
-}
-std::string check_complaint(const std::string& text, const std::string& file) {
-  return parse_complaint(text, file, Time{}).id;
-}
-
-using Former = std::vector<std::pair<std::string, std::string>>;
-template <class T>
-void add_former(Former& out, const T& object) {
-  for (const auto& old : aliases_in(object.events)) out.push_back({old, object.id});
-}
-Former ticket_former_ids(const Desk& desk) {
-  Former out;
-  for (const auto& t : all_tickets(desk)) add_former(out, t);
-  return out;
-}
-Former article_former_ids(const Desk& desk) {
-  Former out;
-  for (const auto& a : all_articles(desk)) add_former(out, a);
-  return out;
-}
-Former complaint_former_ids(const Desk& desk) {
-  Former out;
-  for (const auto& c : all_complaints(desk)) add_former(out, c);
-  return out;
-}
-
 std::string a_or_an(std::string_view noun) {
   bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
   return std::string(vowel ? "an " : "a ") + std::string(noun);
 }
 }  // namespace
-
-const std::vector<ObjectKind>& object_kinds() {
-  static const std::vector<ObjectKind> kinds{
-      {"ticket", "T", "tickets/", "ticket", "", ticket_path, fold_ticket_file, check_ticket,
-       ticket_former_ids},
-      {"article", "KB", "kb/", "kb",
-       " (change articles with `sdesk kb edit`, which records the change as an event)",
-       article_path, fold_article_file, check_article, article_former_ids},
-      {"complaint", "C", "complaints/", "complaint", "", complaint_path, fold_complaint_file,
-       check_complaint, complaint_former_ids},
-  };
-  return kinds;
-}
-
-const ObjectKind& object_kind(std::string_view name) {
-  for (const auto& k : object_kinds())
-    if (k.name == name) return k;
-  internal_error("no object kind {}", name);
-}
 
 bool is_yaml_path(const std::string& path) {
   return path.size() > 5 && path.compare(path.size() - 5, 5, ".yaml") == 0;
@@ -91,22 +24,6 @@ std::string path_stem(const std::string& path) {
   auto slash = path.rfind('/');
   size_t from = slash == std::string::npos ? 0 : slash + 1;
   return path.substr(from, path.size() - from - 5);
-}
-
-const ObjectKind* kind_of_path(const std::string& path) {
-  if (!is_yaml_path(path)) return nullptr;
-  for (const auto& k : object_kinds())
-    if (path.compare(0, k.folder.size(), k.folder) == 0) return &k;
-  return nullptr;
-}
-
-const ObjectKind& kind_of_id(const std::string& typed) {
-  std::string up = upper_ascii(trim_space(typed));
-  for (const auto& k : object_kinds())
-    if (up.rfind(std::string(k.prefix) + "-", 0) == 0 ||
-        (k.prefix.size() > 1 && up.rfind(k.prefix, 0) == 0))
-      return k;
-  return object_kinds().front();
 }
 
 std::vector<Json> checked_events(const Parsed& p, const ObjectKind& kind) {
@@ -151,6 +68,13 @@ std::vector<std::string> aliases_in(const std::vector<Json>& events) {
 }
 
 std::string resolve_object_id(const Desk& desk, const ObjectKind& kind, const std::string& typed) {
+  auto id = find_object_id(desk, kind, typed);
+  if (!id) not_found("no {} {}", kind.name, typed);
+  return *id;
+}
+
+std::optional<std::string> find_object_id(const Desk& desk, const ObjectKind& kind,
+                                          const std::string& typed) {
   std::string prefix = upper_ascii(trim_space(typed));
   if (prefix.empty()) usage_error("{} ID is required", a_or_an(kind.name));
   if (prefix.find("..") != std::string::npos || prefix.find('/') != std::string::npos)
@@ -178,6 +102,7 @@ std::string resolve_object_id(const Desk& desk, const ObjectKind& kind, const st
       if (old.rfind(prefix, 0) == 0 &&
           std::find(matches.begin(), matches.end(), id) == matches.end())
         matches.push_back(id);
+  if (matches.empty()) return std::nullopt;
   return unique_match(std::move(matches), std::string(kind.name), typed);
 }
 

@@ -1,10 +1,13 @@
-// The table of event objects: every kind of file that holds an append-only `events:` list
-// and a state folded from it (tickets, articles, complaints). Parsing, ID resolution and
-// allocation, `validate`, `verify`, the merge and the merge driver read it, so each kind gets
-// the same guarantees: checked state blocks, union of events by id, conflict marks for events
-// that no longer apply, and a rename with an alias when two clones made one ID.
+// The mechanism of event objects: every kind of file that holds an append-only `events:` list
+// and a state folded from it (tickets, articles, complaints) is described by one ObjectKind,
+// which its domain defines (ticket_kind, article_kind, complaint_kind) and lib/sync/objects.hpp
+// lists. Parsing, ID resolution and allocation here, and `validate`, `verify`, the merge and the
+// merge driver above, read it, so each kind gets the same guarantees: checked state blocks, union
+// of events by id, conflict marks for events that no longer apply, and a rename with an alias
+// when two clones made one ID.
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,14 +44,6 @@ struct ObjectKind {
 bool is_yaml_path(const std::string& path);
 // The file name of a .yaml path without folder and extension (the object's ID).
 std::string path_stem(const std::string& path);
-// Every kind of event object.
-const std::vector<ObjectKind>& object_kinds();
-// The kind of the given name ("ticket", "article", "complaint"); it must exist.
-const ObjectKind& object_kind(std::string_view name);
-// The kind whose files live at path (a .yaml file in its folder), or null.
-const ObjectKind* kind_of_path(const std::string& path);
-// The kind an ID or typed prefix names by its prefix ("KB…", "C-…"), else the ticket kind.
-const ObjectKind& kind_of_id(const std::string& typed);
 
 // The events of a parsed object file after its kind's schema check; exit 4 naming the field of
 // a duplicate event id.
@@ -71,9 +66,20 @@ auto fold_or_refuse(const ObjectKind& kind, const std::string& file, F&& fold) {
 }
 // The former IDs recorded by `alias` events.
 std::vector<std::string> aliases_in(const std::vector<Json>& events);
+// Former ID -> ID now, of every object in the list (anything with `id` and `events`).
+template <class T>
+std::vector<std::pair<std::string, std::string>> former_ids_of(const std::vector<T>& objects) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& o : objects)
+    for (const auto& old : aliases_in(o.events)) out.push_back({old, o.id});
+  return out;
+}
 
-// The ID of the object a typed ID or unique prefix names (also a former ID): exit 2 for a
-// malformed or ambiguous one, exit 3 when none matches.
+// The ID of the object a typed ID or unique prefix names (also a former ID), or nullopt when
+// none matches: exit 2 for a malformed or ambiguous one.
+std::optional<std::string> find_object_id(const Desk& desk, const ObjectKind& kind,
+                                          const std::string& typed);
+// find_object_id, exit 3 when none matches.
 std::string resolve_object_id(const Desk& desk, const ObjectKind& kind, const std::string& typed);
 // A fresh object ID of the kind, in the desk-local month of now, unused at HEAD.
 std::string allocate_object_id(Desk& desk, const ObjectKind& kind);

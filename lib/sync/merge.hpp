@@ -52,12 +52,4 @@ struct TreeMerge {
 TreeMerge merge_trees(Repo& repo, git_tree* base, git_tree* ours, git_tree* theirs,
                       const MergeStamp& stamp);
 
-// The merge driver command line git runs for `merge=sdesk` files.
-std::string merge_driver_command(const std::string& exe);
-// The absolute path of the running sdesk binary.
-std::string self_exe();
-// Registers the sdesk merge driver in the repository's own config when it is missing or
-// names another binary.
-void ensure_merge_driver(Repo& repo);
-
 }  // namespace sdesk

@@ -100,12 +100,12 @@ std::string ticket_yaml(const Ticket& t) {
 
 Ticket parse_ticket_fast(const std::string& text, const std::string& file) {
   Parsed p = parse_yaml(text, file);
-  return fold_or_refuse(object_kind("ticket"), file,
+  return fold_or_refuse(ticket_kind(), file,
                         [&] { return fold_ticket(p.doc.value("id", ""), listed_events(p)); });
 }
 
 Ticket parse_ticket(const std::string& text, const std::string& file) {
-  const ObjectKind& kind = object_kind("ticket");
+  const ObjectKind& kind = ticket_kind();
   Parsed p = parse_yaml(text, file);
   std::vector<Json> events = checked_events(p, kind);
   Ticket t = fold_or_refuse(kind, file, [&] { return fold_ticket(p.doc["id"], events); });

@@ -8,6 +8,10 @@
 
 namespace sdesk {
 
+struct ObjectKind;
+// The ticket kind of event object (prefix T, files under tickets/).
+const ObjectKind& ticket_kind();
+
 // The state of a ticket, folded from its events.
 struct Ticket {
   std::string id;           // T-2611-7QK4M3Z

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "lib/kb/kb.hpp"
 #include "lib/store/kinds.hpp"
-#include "lib/store/scan.hpp"
+#include "lib/ticket/scan.hpp"
 #include "lib/ticket/workflow.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
@@ -15,7 +14,7 @@ namespace sdesk {
 namespace {
 Ticket record_ticket(Desk& desk, const Intake& in);
 Ticket apply_to_ticket(Desk& desk, const std::string& prefix, const Json& fields,
-                       const std::string& summary);
+                       const std::string& summary, const Companion& also);
 }  // namespace
 
 const std::vector<std::string>& ticket_channels() {
@@ -132,7 +131,7 @@ Ticket record_ticket(Desk& desk, const Intake& in) {
   Ticket probe;
   std::string why = why_forbidden(s, op, probe, e);
   if (!why.empty()) refuse("{}", why);
-  std::string id = allocate_object_id(desk, object_kind("ticket"));
+  std::string id = allocate_object_id(desk, ticket_kind());
   Ticket t = fold_ticket(id, {e});
   desk.commit({{ticket_path(id), ticket_yaml(t)}}, id, "new", in.title);
   return t;
@@ -140,7 +139,7 @@ Ticket record_ticket(Desk& desk, const Intake& in) {
 }  // namespace
 
 std::string resolve_ticket_id(const Desk& desk, const std::string& prefix) {
-  return resolve_object_id(desk, object_kind("ticket"), prefix);
+  return resolve_object_id(desk, ticket_kind(), prefix);
 }
 
 Ticket load_ticket(const Desk& desk, const std::string& prefix) {
@@ -150,9 +149,9 @@ Ticket load_ticket(const Desk& desk, const std::string& prefix) {
   return parse_ticket(f->text, f->path);
 }
 
-Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields,
-                     const std::string& summary) {
-  return desk.write([&] { return apply_to_ticket(desk, prefix, fields, summary); });
+Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields, const std::string& summary,
+                     const Companion& also) {
+  return desk.write([&] { return apply_to_ticket(desk, prefix, fields, summary, also); });
 }
 
 Ticket edit_ticket(Desk& desk, const std::string& prefix, const TicketEdit& ed) {
@@ -222,8 +221,8 @@ Ticket edit_ticket(Desk& desk, const std::string& prefix, const TicketEdit& ed) 
       if (it.key() != "action") names.push_back(it.key());
     f["was"] = was;
     f["reason"] = ed.reason;
-    return apply_to_ticket(desk, t.id, f,
-                           fmt::format("{} ({})", fmt::join(names, ", "), ed.reason));
+    return apply_to_ticket(desk, t.id, f, fmt::format("{} ({})", fmt::join(names, ", "), ed.reason),
+                           {});
   });
 }
 
@@ -236,7 +235,7 @@ Ticket link_ticket(Desk& desk, const std::string& prefix, const std::string& par
     if (parent_prefix.empty()) {
       if (t.parent.empty()) refuse("{}: has no parent link to clear", t.id);
       f["clear"] = true;
-      return apply_to_ticket(desk, t.id, f, "parent " + t.parent + " cleared");
+      return apply_to_ticket(desk, t.id, f, "parent " + t.parent + " cleared", {});
     }
     std::string parent = resolve_ticket_id(desk, parent_prefix);
     if (parent == t.id) refuse("{}: a ticket cannot be its own parent", t.id);
@@ -251,13 +250,13 @@ Ticket link_ticket(Desk& desk, const std::string& prefix, const std::string& par
       chain.push_back(up);
     }
     f["parent"] = parent;
-    return apply_to_ticket(desk, t.id, f, "parent " + parent);
+    return apply_to_ticket(desk, t.id, f, "parent " + parent, {});
   });
 }
 
 namespace {
 Ticket apply_to_ticket(Desk& desk, const std::string& prefix, const Json& fields,
-                       const std::string& summary) {
+                       const std::string& summary, const Companion& also) {
   const Staff& op = desk.op();
   std::string id = resolve_ticket_id(desk, prefix);
   std::string path = ticket_path(id);
@@ -268,14 +267,7 @@ Ticket apply_to_ticket(Desk& desk, const std::string& prefix, const Json& fields
   for (auto it = fields.begin(); it != fields.end(); ++it)
     if (it.key() != "action") e[it.key()] = it.value();
   if (action == "note" && e.value("customer", false)) e["response"] = false;  // see apply_event
-  // `resolve --kb`: the article that solved it, linked both ways in the same commit.
-  std::optional<Article> article;
-  if (e.contains("kb") && e["kb"].is_string()) {
-    std::string kb = resolve_article_id(desk, e["kb"].get<std::string>());
-    desk.refuse_if_hand_edited(article_path(kb));
-    article = load_article(desk, kb);
-    e["kb"] = kb;
-  }
+  if (also.prepare) also.prepare(e);
   std::string why = why_forbidden(desk.settings(), op, t, e);
   if (!why.empty()) refuse("{}", why);
   why = why_illegal(t, e);
@@ -298,18 +290,11 @@ Ticket apply_to_ticket(Desk& desk, const std::string& prefix, const Json& fields
     refuse("{}: {}", id, next.illegal[e["id"].get<std::string>()]);
   std::vector<FileChange> changes{{path, ticket_yaml(next)}};
   std::vector<std::string> related;
-  if (article &&
-      std::find(article->tickets.begin(), article->tickets.end(), id) == article->tickets.end()) {
-    Json link = desk.new_event("link");
-    link["ticket"] = id;
-    std::vector<Json> events = article->events;
-    desk.append_event(events, link);
-    Article linked = fold_article(article->id, events);
-    auto bad = linked.illegal.find(link["id"].get<std::string>());
-    if (bad != linked.illegal.end()) refuse("{}: {}", article->id, bad->second);
-    changes.push_back({article_path(article->id), article_yaml(linked)});
-    related.push_back(article->id);
-  }
+  if (also.finish)
+    if (auto other = also.finish(next)) {
+      changes.push_back(*other);
+      related.push_back(path_stem(other->path));
+    }
   desk.commit(changes, id, action, summary, related);
   return next;
 }
@@ -338,6 +323,32 @@ Json ticket_json(const Ticket& t, const SlaState& sla, Zone zone, bool with_even
     j[it.key()] = it.value();
   }
   return j;
+}
+
+namespace {
+Folded fold_ticket_file(const std::string& id, std::vector<Json> events) {
+  Ticket o = fold_ticket(id, std::move(events));
+  return {ticket_yaml(o), o.illegal};
+}
+std::string check_ticket_file(const std::string& text, const std::string& file) {
+  return parse_ticket(text, file).id;
+}
+std::vector<std::pair<std::string, std::string>> ticket_former_ids(const Desk& desk) {
+  return former_ids_of(all_tickets(desk));
+}
+}  // namespace
+
+const ObjectKind& ticket_kind() {
+  static const ObjectKind kind{"ticket",
+                               "T",
+                               "tickets/",
+                               "ticket",
+                               "",
+                               ticket_path,
+                               fold_ticket_file,
+                               check_ticket_file,
+                               ticket_former_ids};
+  return kind;
 }
 
 }  // namespace sdesk

@@ -1,5 +1,6 @@
 // Ticket operations on a desk: intake, actions by the rules, lookups and scans.
 #pragma once
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -56,10 +57,18 @@ Ticket link_ticket(Desk& desk, const std::string& prefix, const std::string& par
 std::string resolve_ticket_id(const Desk& desk, const std::string& prefix);
 // Loads one ticket by ID or prefix, validating its file (hand edits included).
 Ticket load_ticket(const Desk& desk, const std::string& prefix);
+// Another object changed in the same commit as a ticket action (`resolve --kb` links the
+// article, lib/kb/kb.hpp); both functions run again when a lost race re-runs the action.
+struct Companion {
+  // Before the rules are checked: may amend the event (the other object's full ID).
+  std::function<void(Json& event)> prepare;
+  // After the ticket's new state is known: the other object's file, if it changes.
+  std::function<std::optional<FileChange>(const Ticket& next)> finish;
+};
 // Applies one action to a ticket by the rules and commits it; `fields` holds the event's own
 // fields (action included). Returns the new state. Exit 4 when refused, nothing written.
-Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields,
-                     const std::string& summary);
+Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields, const std::string& summary,
+                     const Companion& also = {});
 }  // namespace sdesk
 
 #include "lib/ticket/sla.hpp"

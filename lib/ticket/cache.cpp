@@ -1,4 +1,4 @@
-#include "lib/store/cache.hpp"
+#include "lib/ticket/cache.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>

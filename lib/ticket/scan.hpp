@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "lib/store/cache.hpp"
 #include "lib/store/desk.hpp"
+#include "lib/ticket/cache.hpp"
 #include "lib/ticket/ticket.hpp"
 
 namespace sdesk {

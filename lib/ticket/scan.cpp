@@ -1,4 +1,4 @@
-#include "lib/store/scan.hpp"
+#include "lib/ticket/scan.hpp"
 
 #include "lib/store/kinds.hpp"
 

@@ -1,4 +1,4 @@
-#include "lib/store/validate.hpp"
+#include "lib/sync/validate.hpp"
 
 #include <filesystem>
 #include <map>
@@ -7,6 +7,7 @@
 #include "lib/store/kinds.hpp"
 #include "lib/store/settings.hpp"
 #include "lib/store/staff.hpp"
+#include "lib/sync/objects.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/yaml.hpp"
 

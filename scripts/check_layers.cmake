@@ -1,0 +1,22 @@
+# The include rules that the per-folder targets cannot enforce (system headers are visible to
+# every target): cli/ never includes libgit2 (it goes through lib/), lib/ never includes CLI11
+# (the library never sees argv). Run by the build (target check-layers); fails naming the line.
+file(GLOB_RECURSE cli_files ${SRC}/cli/*.cpp ${SRC}/cli/*.hpp)
+file(GLOB_RECURSE lib_files ${SRC}/lib/*.cpp ${SRC}/lib/*.hpp)
+set(bad "")
+foreach(f ${cli_files})
+  file(STRINGS ${f} lines REGEX "^#include [<\"](git2|lib/git/)")
+  foreach(l ${lines})
+    string(APPEND bad "${f}: ${l}: cli/ reaches git through lib/store and lib/sync\n")
+  endforeach()
+endforeach()
+foreach(f ${lib_files})
+  file(STRINGS ${f} lines REGEX "^#include [<\"](CLI/|cli/)")
+  foreach(l ${lines})
+    string(APPEND bad "${f}: ${l}: lib/ never includes the CLI\n")
+  endforeach()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "include rules broken:\n${bad}")
+endif()
+file(WRITE ${STAMP} "ok\n")
