@@ -612,7 +612,8 @@ void register_ticket(CLI::App& app, Globals& g) {
     eo->edit.environment = env_pairs(eo->env);
     Desk desk = open_desk(g);
     Ticket t = edit_ticket(desk, eo->id, eo->edit);
-    for (const auto& w : intake_warnings(t, desk.zone())) warn(w);
+    if (eo->edit.required_by)
+      for (const auto& w : intake_warnings(t, desk.zone())) warn(w);
     after_write(desk);
     print_ticket_state(g, desk, t);
   });

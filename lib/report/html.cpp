@@ -113,7 +113,8 @@ std::vector<KpiRow> kpi_rows(const Json& d) {
     if (!k.contains(key)) continue;
     if (key == "survey_scores") {
       // One row per dimension, by its Chinese name; scores are 1..5.
-      for (const auto& [dim, dim_name] : survey_dimension_names()) {
+      for (const auto& dim : survey_dimensions()) {
+        const std::string& dim_name = survey_dimension_names().at(dim);
         auto score = [&](const Json& kk) {
           const Json& v = kk.contains(key) && kk[key].is_object() && kk[key].contains(dim)
                               ? kk[key][dim]
@@ -159,9 +160,10 @@ Charts make_charts(const Json& d) {
     tiers.push_back({zh(tier), num(d["tiers"].value(tier, Json()))});
   std::vector<ChartPoint> sat;
   const Json& k = d["kpi"];
-  for (const auto& [dim, name] : survey_dimension_names())
-    sat.push_back({name, k["survey_scores"].is_object() ? num(k["survey_scores"].value(dim, Json()))
-                                                        : std::nan("")});
+  for (const auto& dim : survey_dimensions())
+    sat.push_back({survey_dimension_names().at(dim),
+                   k["survey_scores"].is_object() ? num(k["survey_scores"].value(dim, Json()))
+                                                  : std::nan("")});
   sat.push_back({"回访", num(k["callback_satisfaction"])});
   return {svg_bar_chart("每日工单量（件）", volume),
           svg_line_chart("每日 SLA 达标率", labels, {{"响应及时率", resp}, {"解决及时率", res}}),

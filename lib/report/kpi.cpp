@@ -632,7 +632,8 @@ Json monthly_data(const KpiInputs& in, const Period& p, const Desk& desk) {
   for (const auto& [k, v] : kpi_targets(desk.settings())) targets[k] = v;
   doc["targets"] = targets;
   Json ranking = Json::array();
-  for (const auto& r : performance_report(in, p, desk)["rows"])
+  Json performance = performance_report(in, p, desk);
+  for (const auto& r : performance["rows"])
     ranking.push_back({{"rank", r["rank"]},
                        {"staff", r["staff"]},
                        {"name", r["name"]},

@@ -125,12 +125,6 @@ std::optional<std::pair<std::string_view, std::string_view>> word_and_clock(std:
 
 }  // namespace
 
-bool is_relative_time(std::string_view text) {
-  if (!text.empty() && text.front() == '+') return true;
-  auto parts = word_and_clock(text);
-  return parts && day_word(parts->first).has_value();
-}
-
 Time parse_when(std::string_view text, Zone zone, Time now, std::string_view what) {
   if (!text.empty() && text.front() == '+') {
     std::string_view n = text.substr(1);

@@ -29,8 +29,6 @@ Time parse_time(std::string_view text, Zone zone, std::string_view what);
 // `+Nh`, `+Nd` (on the wall clock), `today HH:MM`, `tomorrow HH:MM`, `今天 HH:MM`, `明天 HH:MM`
 // (in zone); throws exit 2 naming what when it does not parse.
 Time parse_when(std::string_view text, Zone zone, Time now, std::string_view what);
-// Whether text is a time relative to now (the forms parse_when adds to parse_time).
-bool is_relative_time(std::string_view text);
 // Formats an instant in zone as ISO 8601 with offset, e.g. 2026-11-23T09:00:00+08:00.
 std::string format_time(Time t, Zone zone);
 // Formats an instant in zone as "2026-11-23 09:00" for tables.
