@@ -661,3 +661,19 @@ TEST_SUITE("command/monthly-page") {
     std::filesystem::remove(file);
   }
 }
+
+TEST_SUITE("command/deadlines") {
+  TEST_CASE("a date alone as a callback plan's --due means the end of that day, as --required-by") {
+    TestDesk d;
+    std::string id = d.new_ticket("P3", "打印机脱机");
+    for (const std::string& step : {"take " + id, "start " + id, "resolve " + id + " --solution 重启",
+                                    "close " + id + " --confirmed-by 客户"})
+      REQUIRE(d.sdesk(step, "l1a").code == 0);
+    REQUIRE(d.sdesk("callback record " + id + " --reached yes --score 1 --feedback 太慢", "l1a")
+                .code == 0);
+    Run plan = d.sdesk("callback plan " + id + " --owner l1a --text 优化 --due 2026-03-10 --json");
+    REQUIRE_MESSAGE(plan.code == 0, plan.err);
+    CHECK(plan.json()["plan_due"] == "2026-03-10T23:59:59+08:00");
+    CHECK(show(d, id)["required_by"] == "2026-12-31T23:59:59+08:00");
+  }
+}

@@ -276,7 +276,7 @@ CallbackRecord plan_callback(Desk& desk, const std::string& ticket, const std::s
   if (owner.empty()) refuse("missing required information: --owner");
   if (due.empty()) refuse("missing required information: --due");
   desk.staff_member(owner);
-  std::string due_at = desk.stamp(desk.parse(due, "--due"));
+  std::string due_at = desk.stamp(parse_deadline(desk, due, "--due"));
   Ticket t = append_one(
       desk, ticket,
       [&](const Ticket& cur) {

@@ -92,6 +92,11 @@ Ticket create_ticket(Desk& desk, const Intake& given) {
   return desk.write([&] { return record_ticket(desk, in); });
 }
 
+Time parse_deadline(const Desk& desk, const std::string& text, const std::string& what) {
+  Time t = desk.parse(text, what);
+  return text.size() == 10 ? t + std::chrono::hours(24) - std::chrono::seconds(1) : t;
+}
+
 std::vector<std::string> intake_warnings(const Ticket& t, Zone zone) {
   std::vector<std::string> out;
   if (t.required_by.empty() || t.created_at.empty()) return out;
@@ -106,9 +111,7 @@ std::vector<std::string> intake_warnings(const Ticket& t, Zone zone) {
 namespace {
 // A required-by time as typed, stamped: "by the 5th" is by the end of that day.
 std::string required_by_stamp(const Desk& desk, const std::string& text) {
-  Time by = desk.parse(text, "--required-by");
-  if (text.size() == 10) by += std::chrono::hours(24) - std::chrono::seconds(1);
-  return desk.stamp(by);
+  return desk.stamp(parse_deadline(desk, text, "--required-by"));
 }
 
 Ticket record_ticket(Desk& desk, const Intake& in) {

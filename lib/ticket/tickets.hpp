@@ -43,6 +43,9 @@ struct TicketEdit {
 const std::vector<std::string>& ticket_channels();
 // The priorities P1..P4.
 const std::vector<std::string>& ticket_priorities();
+// Parses a deadline an operator typed (what Desk::parse reads); a date alone means the end of
+// that day, 23:59:59, so "by the 5th" and "due the 5th" both include the 5th.
+Time parse_deadline(const Desk& desk, const std::string& text, const std::string& what);
 // Records a new ticket (one commit); exit 4 naming every missing intake field in one line.
 Ticket create_ticket(Desk& desk, const Intake& in);
 // Warnings about a ticket just recorded or edited (a required-by time already past).
