@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <numeric>
 #include <set>
 
@@ -666,14 +667,43 @@ TEST_SUITE("command/deadlines") {
   TEST_CASE("a date alone as a callback plan's --due means the end of that day, as --required-by") {
     TestDesk d;
     std::string id = d.new_ticket("P3", "打印机脱机");
-    for (const std::string& step : {"take " + id, "start " + id, "resolve " + id + " --solution 重启",
-                                    "close " + id + " --confirmed-by 客户"})
+    for (const std::string& step :
+         {"take " + id, "start " + id, "resolve " + id + " --solution 重启",
+          "close " + id + " --confirmed-by 客户"})
       REQUIRE(d.sdesk(step, "l1a").code == 0);
-    REQUIRE(d.sdesk("callback record " + id + " --reached yes --score 1 --feedback 太慢", "l1a")
-                .code == 0);
+    REQUIRE(
+        d.sdesk("callback record " + id + " --reached yes --score 1 --feedback 太慢", "l1a").code ==
+        0);
     Run plan = d.sdesk("callback plan " + id + " --owner l1a --text 优化 --due 2026-03-10 --json");
     REQUIRE_MESSAGE(plan.code == 0, plan.err);
     CHECK(plan.json()["plan_due"] == "2026-03-10T23:59:59+08:00");
     CHECK(show(d, id)["required_by"] == "2026-12-31T23:59:59+08:00");
+  }
+}
+
+TEST_SUITE("command/link-verify") {
+  TEST_CASE("verify finds parent links that two clones made into a cycle") {
+    TestDesk d;
+    std::string a = d.new_ticket("P2", "A");
+    std::string b = d.new_ticket("P2", "B");
+    TempDir other;
+    std::filesystem::path d2 = other.path() / "clone";
+    REQUIRE(sh(d.dir(), "git clone -q . " + q(d2.string())).code == 0);
+    std::map<std::string, std::string> env = {{"SDESK_NOW", "2026-03-02T09:05:00+08:00"},
+                                              {"SDESK_USER", "pm1"}};
+    REQUIRE(run_sdesk(d2, "link " + b + " --parent " + a, env).code == 0);
+    REQUIRE(d.sdesk("link " + a + " --parent " + b).code == 0);
+    CHECK(d.sdesk("verify").code == 0);
+    Run pull = d.git("-c user.name=王经理 -c user.email=pm1@example.com pull -q --no-rebase " +
+                     q(d2.string()) + " HEAD");
+    REQUIRE_MESSAGE(pull.code == 0, pull.err);
+    Run v = d.sdesk("verify");
+    CHECK(v.code == 4);
+    CHECK((v.out + v.err).find("cycle") != std::string::npos);
+    CHECK((v.out + v.err).find(a) != std::string::npos);
+    // Clearing one link ends it.
+    REQUIRE(d.sdesk("link " + a + " --clear").code == 0);
+    Run after = d.sdesk("verify");
+    CHECK((after.out + after.err).find("cycle") == std::string::npos);
   }
 }
