@@ -2,11 +2,9 @@
 // (missing fields at once, enum case, relative times, `me`), and the SLA figures a day found wrong.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
+#include <algorithm>
 #include <filesystem>
 #include <map>
-#include <numeric>
-#include <set>
 
 #include "tests/helpers.hpp"
 
@@ -27,6 +25,23 @@ std::vector<std::string> ids(const nlohmann::json& arr) {
 }
 bool has(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
+}
+// Runs each {SDESK_NOW, command} as `as` in turn (an empty time keeps the last); each must pass.
+void steps(TestDesk& d, const std::vector<std::pair<std::string, std::string>>& at_commands,
+           const std::string& as = "l1a") {
+  for (const auto& [at, command] : at_commands) {
+    if (!at.empty()) d.at(at);
+    Run r = d.sdesk(command, as);
+    INFO(command << ": " << r.err);
+    REQUIRE(r.code == 0);
+  }
+}
+// Takes, starts, resolves and closes a ticket as l1a, at the desk's current time.
+void close_ticket(TestDesk& d, const std::string& id) {
+  steps(d, {{"", "take " + id},
+            {"", "start " + id},
+            {"", "resolve " + id + " --solution 重启"},
+            {"", "close " + id + " --confirmed-by 客户"}});
 }
 }  // namespace
 
@@ -288,14 +303,10 @@ TEST_SUITE("command/sla-bugs") {
   TEST_CASE("a customer wait after the response does not move response_due") {
     TestDesk d("2026-03-02T10:00:00+08:00");
     std::string id = d.new_ticket("P1");
-    d.at("2026-03-02T10:01:00+08:00");
-    REQUIRE(d.sdesk("take " + id, "l1a").code == 0);
-    d.at("2026-03-02T10:02:00+08:00");
-    REQUIRE(d.sdesk("start " + id, "l1a").code == 0);
-    d.at("2026-03-02T10:05:00+08:00");
-    REQUIRE(d.sdesk("pending " + id + " --reason customer 等客户", "l1a").code == 0);
-    d.at("2026-03-03T10:05:00+08:00");
-    REQUIRE(d.sdesk("resume " + id, "l1a").code == 0);
+    steps(d, {{"2026-03-02T10:01:00+08:00", "take " + id},
+              {"2026-03-02T10:02:00+08:00", "start " + id},
+              {"2026-03-02T10:05:00+08:00", "pending " + id + " --reason customer 等客户"},
+              {"2026-03-03T10:05:00+08:00", "resume " + id}});
     auto j = show(d, id);
     CHECK(j["sla"]["response_due"] == "2026-03-02T10:15:00+08:00");
     CHECK(j["sla"]["response_breached"] == false);
@@ -343,16 +354,11 @@ TEST_SUITE("command/sla-bugs") {
   TEST_CASE("sla explain: counted minutes add up to the total") {
     TestDesk d("2026-03-02T10:00:40+08:00");
     std::string id = d.new_ticket("P1");
-    d.at("2026-03-02T10:00:50+08:00");
-    REQUIRE(d.sdesk("take " + id, "l1a").code == 0);
-    d.at("2026-03-02T10:05:20+08:00");
-    REQUIRE(d.sdesk("start " + id, "l1a").code == 0);
-    d.at("2026-03-02T10:10:50+08:00");
-    REQUIRE(d.sdesk("pending " + id + " --reason customer 等", "l1a").code == 0);
-    d.at("2026-03-02T10:20:10+08:00");
-    REQUIRE(d.sdesk("resume " + id, "l1a").code == 0);
-    d.at("2026-03-02T10:30:30+08:00");
-    REQUIRE(d.sdesk("resolve " + id + " --solution 重启", "l1a").code == 0);
+    steps(d, {{"2026-03-02T10:00:50+08:00", "take " + id},
+              {"2026-03-02T10:05:20+08:00", "start " + id},
+              {"2026-03-02T10:10:50+08:00", "pending " + id + " --reason customer 等"},
+              {"2026-03-02T10:20:10+08:00", "resume " + id},
+              {"2026-03-02T10:30:30+08:00", "resolve " + id + " --solution 重启"}});
     auto j = d.sdesk("sla explain " + id + " --json").json();
     for (const char* clock : {"response", "resolve"}) {
       long sum = 0;
@@ -418,10 +424,7 @@ TEST_SUITE("command/day-bugs") {
   TEST_CASE("a reopen past the window tells how to take the ticket up; new --reopens does") {
     TestDesk d;
     std::string id = d.new_ticket("P3", "打印机脱机");
-    for (const std::string& step :
-         {"take " + id, "start " + id, "resolve " + id + " --solution 重启",
-          "close " + id + " --confirmed-by 客户"})
-      REQUIRE(d.sdesk(step, "l1a").code == 0);
+    close_ticket(d, id);
     d.at("2026-03-20T10:00:00+08:00");
     Run r = d.sdesk("reopen " + id + " --reason 又坏了", "l1a");
     CHECK(r.code == 4);
@@ -462,10 +465,7 @@ TEST_SUITE("command/phone") {
   TEST_CASE("callback pick on a terminal shows whom to call; piped, IDs alone") {
     TestDesk d;
     std::string id = d.new_ticket("P3", "打印机脱机");
-    for (const std::string& step :
-         {"take " + id, "start " + id, "resolve " + id + " --solution 重启",
-          "close " + id + " --confirmed-by 客户"})
-      REQUIRE(d.sdesk(step, "l1a").code == 0);
+    close_ticket(d, id);
     Run piped = d.sdesk("callback pick --dry-run --seed 1", "l1a");
     REQUIRE(piped.code == 0);
     CHECK(piped.out == id + "\n");
@@ -531,146 +531,11 @@ TEST_SUITE("command/help-formats") {
   }
 }
 
-TEST_SUITE("command/monthly-page") {
-  TEST_CASE("the monthly page is a PM's page: Chinese labels, sections, targets, last month") {
-    std::string browser;
-    for (const char* b : {"chromium", "chromium-browser"})
-      if (sh(std::filesystem::current_path(), std::string("sh -c 'command -v ") + b + "'").code ==
-          0) {
-        browser = b;
-        break;
-      }
-    REQUIRE_MESSAGE(!browser.empty(),
-                    "chromium is not installed (scripts/test.sh installs Debian's chromium)");
-    TestDesk d("2026-02-10T09:00:00+08:00");
-    d.new_ticket("P3", "上月的工单");  // the previous month, for the comparison
-    d.at("2026-03-02T09:00:00+08:00");
-    Run m = d.sdesk(
-        "new --title 核心交换机故障 --customer 全院 --contact 8000 --channel monitoring --priority "
-        "P1 "
-        "--need 恢复网络 --required-by 'today 12:00' --env site=A --major",
-        "l1a");
-    REQUIRE(m.code == 0);
-    std::string child = d.new_ticket("P2", "财务系统无法登录");
-    REQUIRE(d.sdesk("link " + child + " --parent " + m.line()).code == 0);
-    REQUIRE(d.sdesk("take " + child, "l1a").code == 0);
-    REQUIRE(d.sdesk("start " + child, "l1a").code == 0);
-    REQUIRE(d.sdesk("complaint new --customer 财务部 --text 电话总是占线", "l1a").code == 0);
-    d.at("2026-03-03T09:00:00+08:00");  // the major incident is now late
-    std::string file = (d.dir() / "month.html").string();
-    Run html = d.sdesk("report monthly --period 2026-03 --format html -o " + q(file));
-    REQUIRE_MESSAGE(html.code == 0, html.err);
-    std::string page = read_file(file);
-    CHECK(page.find("Noto Sans CJK SC") != std::string::npos);  // a CJK font stack
-    CHECK(page.find("@page { size: A4") != std::string::npos);  // printable on A4
-    TempDir profile;
-    std::string flags =
-        " --headless --no-sandbox --disable-gpu --disable-background-networking"
-        " --no-first-run --hide-scrollbars --user-data-dir=" +
-        q(profile.path().string()) +
-        " --proxy-server=127.0.0.1:9 --host-resolver-rules='MAP * ~NOTFOUND' ";
-    Run dom = sh(d.dir(), browser + flags + "--dump-dom " + q("file://" + file) + " 2>/dev/null");
-    REQUIRE(dom.code == 0);
-    // What a reader sees: the body's text, tags and styles left out.
-    std::string body = dom.out.substr(dom.out.find("<body"));
-    std::string text;
-    bool tag = false;
-    for (char c : body) {
-      if (c == '<') tag = true;
-      if (!tag) text += c;
-      if (c == '>') {
-        tag = false;
-        text += ' ';
-      }
-    }
-    for (const char* section : {"考核指标",
-                                "本期",
-                                "上期",
-                                "目标",
-                                "是否达标",
-                                "生成时间",
-                                "2026-03-03 09:00",
-                                "顾问排名",
-                                "王五",
-                                "客户投诉",
-                                "电话总是占线",
-                                "重大事件",
-                                "核心交换机故障",
-                                "超时工单",
-                                "每日工单量",
-                                "响应及时率",
-                                "一线",
-                                "二线",
-                                "厂商",
-                                "专业技术能力",
-                                "2026-02-01 至 2026-02-28"})
-      CHECK_MESSAGE(text.find(section) != std::string::npos, section);
-    CHECK(text.find(child) != std::string::npos);
-    // No English key anywhere a reader looks.
-    std::string word;
-    std::set<std::string> words;
-    for (char c : text + " ") {
-      if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
-        word += c;
-      } else {
-        if (!word.empty()) words.insert(word);
-        word.clear();
-      }
-    }
-    for (const char* key : {"tickets",
-                            "response_ontime_rate",
-                            "resolve_ontime_rate",
-                            "first_line_resolution_rate",
-                            "escalation_rate",
-                            "reopen_rate",
-                            "mtta_minutes",
-                            "mttr_minutes",
-                            "callback_rate",
-                            "callback_satisfaction",
-                            "complaints",
-                            "complaint_ontime_rate",
-                            "survey_scores",
-                            "kb_articles",
-                            "l1",
-                            "l2",
-                            "vendor",
-                            "tech",
-                            "response",
-                            "resolution",
-                            "attitude",
-                            "communication",
-                            "callback",
-                            "received",
-                            "in_progress",
-                            "assigned",
-                            "closed",
-                            "new",
-                            "key",
-                            "tier",
-                            "sdesk"})
-      CHECK_MESSAGE(words.count(key) == 0, "visible English key: " << key);
-    // A screenshot of the page as printed on A4 width, for a person to look at.
-    std::string png =
-        (d.dir().parent_path() / (d.dir().filename().string() + "-month.png")).string();
-    Run shot = sh(d.dir(), browser + flags + "--window-size=794,3200 --screenshot=" + q(png) + " " +
-                               q("file://" + file) + " 2>/dev/null");
-    CHECK(shot.code == 0);
-    CHECK(read_file(png).size() > 10000);
-    if (const char* keep = std::getenv("SDESK_KEEP_SCREENSHOT"))
-      std::filesystem::copy_file(png, keep, std::filesystem::copy_options::overwrite_existing);
-    std::filesystem::remove(png);
-    std::filesystem::remove(file);
-  }
-}
-
 TEST_SUITE("command/deadlines") {
   TEST_CASE("a date alone as a callback plan's --due means the end of that day, as --required-by") {
     TestDesk d;
     std::string id = d.new_ticket("P3", "打印机脱机");
-    for (const std::string& step :
-         {"take " + id, "start " + id, "resolve " + id + " --solution 重启",
-          "close " + id + " --confirmed-by 客户"})
-      REQUIRE(d.sdesk(step, "l1a").code == 0);
+    close_ticket(d, id);
     REQUIRE(
         d.sdesk("callback record " + id + " --reached yes --score 1 --feedback 太慢", "l1a").code ==
         0);
