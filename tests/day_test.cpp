@@ -162,7 +162,7 @@ TEST_SUITE("command/link") {
     std::string major = m.line();
     std::string child = d.new_ticket("P2", "财务系统无法登录");
     std::string other = d.new_ticket("P3", "其他");
-    REQUIRE(d.sdesk("link " + child + " --parent " + major.substr(0, 10)).code == 0);
+    REQUIRE(d.sdesk("link " + child + " --parent " + major).code == 0);
     auto majors = ids(d.sdesk("list --major --json").json());
     CHECK(majors == std::vector<std::string>{major});
     auto children = ids(d.sdesk("list --parent " + major + " --json").json());

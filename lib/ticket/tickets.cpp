@@ -66,10 +66,11 @@ Ticket create_ticket(Desk& desk, const Intake& given) {
             it.key(), it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
   }
   // Every missing field is named in the one error line, flags as the operator types them.
+  // Each named as the contract's field and the flag that gives it: "required_by (--required-by)".
   std::vector<std::string> missing;
-  if (in.title.empty()) missing.push_back("--title");
-  if (in.channel.empty()) missing.push_back("--channel");
-  if (in.priority.empty()) missing.push_back("--priority");
+  if (in.title.empty()) missing.push_back("title (--title)");
+  if (in.channel.empty()) missing.push_back("channel (--channel)");
+  if (in.priority.empty()) missing.push_back("priority (--priority)");
   for (const auto& f : intake_fields()) {
     bool present = f == "customer"      ? !in.customer.empty()
                    : f == "contact"     ? !in.contact.empty()
@@ -77,16 +78,15 @@ Ticket create_ticket(Desk& desk, const Intake& given) {
                    : f == "required_by" ? !in.required_by.empty() || !in.reopens.empty()
                                         : !in.environment.empty();
     if (!present && !s.optional_intake.count(f))
-      missing.push_back(f == "required_by"   ? "--required-by"
-                        : f == "environment" ? "--env"
-                                             : "--" + f);
+      missing.push_back(f + (f == "required_by"   ? " (--required-by)"
+                             : f == "environment" ? " (--env key=value)"
+                                                  : " (--" + f + ")"));
   }
   if (!missing.empty())
     throw Error(Exit::refused,
                 fmt::format("missing required intake field{}: {}", missing.size() == 1 ? "" : "s",
                             fmt::join(missing, ", ")),
-                "record them with the flags named (--env takes key=value); the desk's intake "
-                "norm requires them");
+                "record them with the flags named; the desk's intake norm requires them");
   in.channel = choice(in.channel, ticket_channels(), "--channel");
   in.priority = choice(in.priority, ticket_priorities(), "--priority");
   return desk.write([&] { return record_ticket(desk, in); });
