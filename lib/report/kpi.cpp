@@ -247,12 +247,19 @@ Json compute_kpi(const KpiInputs& in, const Period& p, Zone zone, Time now) {
     if (t.to_vendor) ++vesc;
     // Means of exact durations (seconds), so that truncating each ticket's minutes does not
     // pull them down; rounded once, where they are shown.
-    if (responded && st.seconds_to_response) {
-      sum_tta += static_cast<double>(*st.seconds_to_response) / 60.0;
+    // (A state that carries minutes only counts them whole.)
+    auto exact = [](const std::optional<std::int64_t>& secs,
+                    const std::optional<std::int64_t>& mins) -> std::optional<double> {
+      if (secs) return static_cast<double>(*secs) / 60.0;
+      if (mins) return static_cast<double>(*mins);
+      return std::nullopt;
+    };
+    if (auto v = exact(st.seconds_to_response, st.minutes_to_response); responded && v) {
+      sum_tta += *v;
       ++n_tta;
     }
-    if (is_resolved && st.seconds_to_resolve) {
-      sum_ttr += static_cast<double>(*st.seconds_to_resolve) / 60.0;
+    if (auto v = exact(st.seconds_to_resolve, st.minutes_to_resolve); is_resolved && v) {
+      sum_ttr += *v;
       ++n_ttr;
     }
     if (t.status == "closed") {
