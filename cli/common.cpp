@@ -118,20 +118,6 @@ bool use_color() {
   return isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : text + ",") {
-    if (c == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  return out;
-}
-
 void warn(const std::string& text) {
   std::fprintf(stderr, "sdesk: warning: %s\n", printable(text, false).c_str());
 }

@@ -55,8 +55,6 @@ void add_format_flags(CLI::App* cmd, Globals& g, bool output = false,
                       const std::vector<std::string>& formats = kTableFormats);
 // A validator for ->transform: one of choices in any ASCII case, stored as the choice is spelled.
 CLI::Validator one_of(const std::vector<std::string>& choices);
-// Splits "a,b,,c" into {"a", "b", "c"}.
-std::vector<std::string> split_commas(const std::string& text);
 // Runs the desk's write-time duties after a command that wrote (complaint sweep).
 void after_write(Desk& desk);
 

@@ -57,7 +57,7 @@ void run_init(const InitOptions& o) {
 
 void run_staff_add(const Globals& g, const StaffOptions& o) {
   Desk desk = open_desk(g);
-  Staff s{o.id, o.name, o.role, o.email, o.phone, split_commas(o.skills), true, o.login, o.keys};
+  Staff s{o.id, o.name, o.role, o.email, o.phone, split_list(o.skills), true, o.login, o.keys};
   add_staff(desk, s);
   after_write(desk);
   emit(g, o.id + "\n");

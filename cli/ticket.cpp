@@ -259,7 +259,7 @@ void run_list(const Globals& g, ListOptions o) {
   // A value outside a filter's domain is a typo, not an empty result; any case is accepted.
   auto check = [](std::string& list, const char* flag, std::vector<std::string> allowed) {
     std::vector<std::string> out;
-    for (const auto& given : split_commas(list)) {
+    for (const auto& given : split_list(list)) {
       std::string v = canonical_choice(given, allowed);
       if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
         usage_error("{}: '{}' is not one of {}", flag, given, fmt::join(allowed, ", "));
@@ -275,7 +275,7 @@ void run_list(const Globals& g, ListOptions o) {
   std::string parent = o.parent.empty() ? "" : resolve_ticket_id(desk, o.parent);
   auto in = [](const std::string& list, const std::string& v) {
     if (list.empty()) return true;
-    auto items = split_commas(list);
+    auto items = split_list(list);
     return std::find(items.begin(), items.end(), v) != items.end();
   };
   struct Row {

@@ -23,10 +23,6 @@ Json str_list(const std::vector<std::string>& v) {
   return a;
 }
 
-std::string str(const Json& j, const char* k) {
-  return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : "";
-}
-
 Shift shift_from_hours(const std::string& name, const std::string& hours, const std::string& what) {
   static const std::regex re(R"(^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$)");
   std::smatch m;

@@ -2,9 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -44,14 +42,12 @@ bool oid_eq(const git_oid& a, const git_oid& b) {
 
 Repo Repo::discover(const fs::path& dir) {
   git_library_init();
-  git_buf buf = GIT_BUF_INIT;
-  if (git_repository_discover(&buf, dir.c_str(), 0, nullptr) < 0) {
+  GitBuf buf;
+  if (git_repository_discover(&buf.value, dir.c_str(), 0, nullptr) < 0) {
     throw Error(Exit::not_found, fmt::format("no desk found at {} or its parents", dir.string()),
                 "create one with `sdesk init DIR`, or name one with -C DIR");
   }
-  std::string path(buf.ptr, buf.size);
-  git_buf_dispose(&buf);
-  return open(path);
+  return open(buf_text(buf.value));
 }
 
 Repo Repo::open(const fs::path& dir) {
@@ -70,10 +66,10 @@ Repo Repo::init(const fs::path& dir) {
     git_config* c = nullptr;
     if (git_config_open_default(&c) == 0) {
       ConfigPtr cfg(c);
-      git_buf b = GIT_BUF_INIT;
-      if (git_config_get_string_buf(&b, cfg.get(), "init.defaultBranch") == 0 && b.size > 0)
-        branch.assign(b.ptr, b.size);
-      git_buf_dispose(&b);
+      GitBuf b;
+      if (git_config_get_string_buf(&b.value, cfg.get(), "init.defaultBranch") == 0 &&
+          b.value.size > 0)
+        branch = buf_text(b.value);
     }
   }
   git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
@@ -188,10 +184,9 @@ namespace {
 TreePtr empty_tree(git_repository* repo) {
   git_treebuilder* b = nullptr;
   git_check(git_treebuilder_new(&b, repo, nullptr), "tree builder");
+  BuilderPtr builder(b);
   git_oid id;
-  int rc = git_treebuilder_write(&id, b);
-  git_treebuilder_free(b);
-  git_check(rc, "write empty tree");
+  git_check(git_treebuilder_write(&id, b), "write empty tree");
   git_tree* t = nullptr;
   git_check(git_tree_lookup(&t, repo, &id), "read empty tree");
   return TreePtr(t);
@@ -245,12 +240,11 @@ git_oid Repo::write_commit(const git_oid& tree_id, const std::vector<git_oid>& p
     return id;
   }
   // `sdesk config sign true`: an SSH signature (git's gpg.format=ssh) by user.signingkey.
-  git_buf buf = GIT_BUF_INIT;
-  git_check(git_commit_create_buffer(&buf, r, author.get(), committer.get(), nullptr,
+  GitBuf buf;
+  git_check(git_commit_create_buffer(&buf.value, r, author.get(), committer.get(), nullptr,
                                      message.c_str(), tree.get(), raw.size(), raw.data()),
             "write commit");
-  std::string content(buf.ptr, buf.size);
-  git_buf_dispose(&buf);
+  std::string content = buf_text(buf.value);
   std::string signature = ssh_sign(content);
   git_check(git_commit_create_with_signature(&id, r, content.c_str(), signature.c_str(), "gpgsig"),
             "write signed commit");
@@ -265,7 +259,9 @@ std::string Repo::ssh_sign(const std::string& content) const {
     refuse("user.signingkey: give the path of a key file, not a literal key");
   if (key.rfind("~/", 0) == 0)
     if (const char* home = std::getenv("HOME")) key = std::string(home) + key.substr(1);
-  ProcessResult p = run_process({"ssh-keygen", "-Y", "sign", "-n", "git", "-f", key}, content);
+  ProcessOptions how;
+  how.input = content;
+  ProcessResult p = run_process({"ssh-keygen", "-Y", "sign", "-n", "git", "-f", key}, how);
   if (p.status != 0 || p.out.find("-----BEGIN SSH SIGNATURE-----") == std::string::npos) {
     std::string why = p.err.substr(0, p.err.find('\n'));
     throw Error(Exit::refused, fmt::format("cannot sign the commit with {}: {}", key,
@@ -478,21 +474,10 @@ bool Repo::pack_when_due() const {
   if (!config("gc.autoPackLimit"))
     args.insert(args.end(), {"-c", "gc.autoPackLimit=" + std::to_string(kPackLimit)});
   args.insert(args.end(), {"--git-dir", gitdir().string(), "gc", "--auto", "--quiet"});
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, "git", &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return false;
-  int status = 0;
-  ::waitpid(pid, &status, 0);  // git detaches the pack itself (gc.autoDetach)
-  return true;
+  // git detaches the pack itself (gc.autoDetach), so this returns at once.
+  ProcessOptions how;
+  how.discard_output = true;
+  return run_process(args, how).status >= 0;
 }
 
 bool Repo::left_behind() const {

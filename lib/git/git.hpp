@@ -44,6 +44,24 @@ using WalkPtr = GitPtr<git_revwalk, git_revwalk_free>;         // a revision wal
 using EntryPtr = GitPtr<git_tree_entry, git_tree_entry_free>;  // a tree entry (owned)
 using DiffPtr = GitPtr<git_diff, git_diff_free>;               // a diff
 using AnnotatedPtr = GitPtr<git_annotated_commit, git_annotated_commit_free>;  // for merges
+using BuilderPtr = GitPtr<git_treebuilder, git_treebuilder_free>;              // a tree builder
+using StatusPtr = GitPtr<git_status_list, git_status_list_free>;               // a status list
+
+// A libgit2 value that owns memory (a git_buf, a trailer array, a merge result), released by
+// Free when it goes.
+template <typename T, void (*Free)(T*)>
+struct GitValue {
+  T value{};  // what libgit2 fills; zero is each type's empty state (GIT_BUF_INIT)
+  GitValue() = default;
+  GitValue(const GitValue&) = delete;
+  GitValue& operator=(const GitValue&) = delete;
+  ~GitValue() { Free(&value); }
+};
+using GitBuf = GitValue<git_buf, git_buf_dispose>;  // a buffer libgit2 fills
+// The bytes of a buffer libgit2 filled.
+inline std::string buf_text(const git_buf& b) {
+  return std::string(b.ptr ? b.ptr : "", b.size);
+}
 
 // Throws the one error type (exit 1, or `code`) with libgit2's last message when rc < 0.
 void git_check(int rc, const char* what);

@@ -12,11 +12,10 @@ bool LogEntry::backdated() const {
 
 std::vector<std::pair<std::string, std::string>> message_trailers(const std::string& message) {
   std::vector<std::pair<std::string, std::string>> out;
-  git_message_trailer_array arr{};
-  if (git_message_trailers(&arr, message.c_str()) < 0) return out;
-  for (size_t i = 0; i < arr.count; ++i)
-    out.emplace_back(arr.trailers[i].key, arr.trailers[i].value);
-  git_message_trailer_array_free(&arr);
+  GitValue<git_message_trailer_array, git_message_trailer_array_free> arr;
+  if (git_message_trailers(&arr.value, message.c_str()) < 0) return out;
+  for (size_t i = 0; i < arr.value.count; ++i)
+    out.emplace_back(arr.value.trailers[i].key, arr.value.trailers[i].value);
   return out;
 }
 

@@ -22,14 +22,6 @@ namespace {
 
 const char* const content_fields[] = {"title", "symptom", "environment", "cause", "solution"};
 
-std::string str(const Json& e, const char* key) {
-  return e.contains(key) && e[key].is_string() ? e[key].get<std::string>() : "";
-}
-
-Json opt(const std::string& s) {
-  return s.empty() ? Json() : Json(s);
-}
-
 std::string* content_of(Article& a, const std::string& field) {
   if (field == "title") return &a.title;
   if (field == "symptom") return &a.symptom;

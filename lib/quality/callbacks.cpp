@@ -15,10 +15,6 @@ namespace sdesk {
 
 namespace {
 
-std::string str(const Json& e, const char* k) {
-  return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string();
-}
-
 // splitmix64: a small PRNG whose output is the same on every platform and library.
 struct SplitMix64 {
   std::uint64_t state;

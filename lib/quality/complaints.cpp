@@ -15,13 +15,6 @@ namespace sdesk {
 
 namespace {
 
-std::string str(const Json& e, const char* k) {
-  return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string();
-}
-Json opt(const std::string& s) {
-  return s.empty() ? Json() : Json(s);
-}
-
 // Why an event may not apply to a complaint in its state, or "".
 std::string why_illegal(const Complaint& c, const Json& e) {
   std::string a = str(e, "action");

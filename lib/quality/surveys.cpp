@@ -12,10 +12,6 @@ namespace sdesk {
 
 namespace {
 
-std::string str(const Json& e, const char* k) {
-  return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string();
-}
-
 void check_campaign_name(const std::string& name) {
   bool ok = !name.empty() && name.size() <= 64 && name[0] != '.' && name[0] != '-' &&
             name.find("..") == std::string::npos;
@@ -79,13 +75,6 @@ std::string normal_form(const std::string& given) {
   return "";
 }
 
-std::string trim(const std::string& s) {
-  std::size_t a = s.find_first_not_of(" \t\r\n");
-  if (a == std::string::npos) return "";
-  std::size_t b = s.find_last_not_of(" \t\r\n");
-  return s.substr(a, b - a + 1);
-}
-
 // One CSV record with the line it starts on.
 struct CsvRecord {
   int line = 0;
@@ -107,7 +96,7 @@ std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& file)
   auto end_record = [&] {
     rec.fields.push_back(field);
     field.clear();
-    bool blank = rec.fields.size() == 1 && trim(rec.fields[0]).empty();
+    bool blank = rec.fields.size() == 1 && trim_space(rec.fields[0]).empty();
     if (!blank) out.push_back(rec);
     rec = CsvRecord{};
     any = false;
@@ -127,7 +116,7 @@ std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& file)
     }
     if (!any) rec.line = line;
     any = true;
-    if (c == '"' && trim(field).empty()) {
+    if (c == '"' && trim_space(field).empty()) {
       field.clear();
       quoted = true;
     } else if (c == ',') {
@@ -350,7 +339,7 @@ std::vector<SurveyResponse> parse_survey_csv(const SurveyCampaign& c, const std:
   const CsvRecord& head = records.front();
   std::vector<std::string> columns;
   for (const auto& h : head.fields) {
-    std::string key = trim(h);
+    std::string key = trim_space(h);
     std::string lower;
     for (char ch : key) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     auto it = names.find(lower);
@@ -377,7 +366,7 @@ std::vector<SurveyResponse> parse_survey_csv(const SurveyCampaign& c, const std:
     SurveyResponse r;
     r.campaign = c.name;
     for (std::size_t k = 0; k < columns.size(); ++k) {
-      std::string v = trim(rec.fields[k]);
+      std::string v = trim_space(rec.fields[k]);
       const std::string& col = columns[k];
       std::string why = text_problem(v, col != "comment");
       if (!why.empty()) refuse("{}:{}: {} {}", file_name, rec.line, col, why);

@@ -308,6 +308,7 @@ std::vector<std::string> Desk::hand_edits(const std::string& dir) const {
   if (!dir.empty()) o.pathspec = {specs, 1};
   git_status_list* list = nullptr;
   git_check(git_status_list_new(&list, repo_->get(), &o), "status");
+  StatusPtr owned(list);
   std::vector<std::string> out;
   size_t n = git_status_list_entrycount(list);
   for (size_t i = 0; i < n; ++i) {
@@ -317,7 +318,6 @@ std::vector<std::string> Desk::hand_edits(const std::string& dir) const {
       if (p.find(".sdesk-tmp") == std::string::npos) out.push_back(p);
     }
   }
-  git_status_list_free(list);
   return out;
 }
 
@@ -350,12 +350,8 @@ git_oid Desk::commit(const std::vector<FileChange>& changes, const std::string& 
 git_oid Desk::commit_as(const Staff& author, const std::vector<FileChange>& changes,
                         const std::string& object, const std::string& action,
                         const std::string& summary, const std::vector<std::string>& also) {
-  auto info = date::make_zoned(settings_.zone, now_).get_info();
-  Author a{author.name, author.email.empty() ? author.id + "@sdesk" : author.email, now_,
-           static_cast<int>(info.offset.count() / 60), system_now()};
-  git_oid id = repo_->commit(changes, a, commit_message(object, action, summary, also));
-  repo_->pack_when_due();
-  return id;
+  return commit_at(author, now_, system_now(), changes,
+                   commit_message(object, action, summary, also));
 }
 
 git_oid Desk::commit_by_day(const std::vector<FileChange>& changes, const std::string& object,
@@ -364,12 +360,16 @@ git_oid Desk::commit_by_day(const std::vector<FileChange>& changes, const std::s
   auto midnight = [&](Time t) -> Time {
     return settings_.zone->to_sys(local_day(t, settings_.zone), date::choose::earliest);
   };
-  const Staff& author = op();
-  Time when = midnight(now_);
+  return commit_at(op(), midnight(now_), midnight(system_now()), changes,
+                   commit_message(object, action, summary, also));
+}
+
+git_oid Desk::commit_at(const Staff& author, Time when, Time recorded,
+                        const std::vector<FileChange>& changes, const std::string& message) {
   auto info = date::make_zoned(settings_.zone, when).get_info();
   Author a{author.name, author.email.empty() ? author.id + "@sdesk" : author.email, when,
-           static_cast<int>(info.offset.count() / 60), midnight(system_now())};
-  git_oid id = repo_->commit(changes, a, commit_message(object, action, summary, also));
+           static_cast<int>(info.offset.count() / 60), recorded};
+  git_oid id = repo_->commit(changes, a, message);
   repo_->pack_when_due();
   return id;
 }

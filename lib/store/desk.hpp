@@ -159,6 +159,10 @@ class Desk {
   void reload_staff() const;
 
  private:
+  // Commits the changes as author with the given author (`when`) and committer (`recorded`)
+  // times, then packs when due.
+  git_oid commit_at(const Staff& author, Time when, Time recorded,
+                    const std::vector<FileChange>& changes, const std::string& message);
   Desk() = default;
   void load();
   std::unique_ptr<Repo> repo_;

@@ -8,18 +8,6 @@
 namespace sdesk {
 
 namespace {
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  size_t from = 0;
-  while (from <= text.size()) {
-    size_t comma = text.find(',', from);
-    std::string item = trim_space(text.substr(from, comma - from));
-    if (!item.empty()) out.push_back(item);
-    if (comma == std::string::npos) break;
-    from = comma + 1;
-  }
-  return out;
-}
 
 void require_pm(const Desk& desk, const char* what) {
   if (desk.op().role != "pm")

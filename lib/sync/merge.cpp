@@ -181,12 +181,11 @@ FileMerge merge_text(const std::string& path, const std::optional<std::string>& 
   opts.ancestor_label = "base";
   opts.our_label = "ours";
   opts.their_label = "theirs";
-  git_merge_file_result r{};
-  git_check(git_merge_file(&r, &in_base, &in_ours, &in_theirs, &opts), "merge file");
+  GitValue<git_merge_file_result, git_merge_file_result_free> r;
+  git_check(git_merge_file(&r.value, &in_base, &in_ours, &in_theirs, &opts), "merge file");
   FileMerge out;
-  out.text = std::string(r.ptr ? r.ptr : "", r.len);
-  out.conflict = !r.automergeable;
-  git_merge_file_result_free(&r);
+  out.text = std::string(r.value.ptr ? r.value.ptr : "", r.value.len);
+  out.conflict = !r.value.automergeable;
   return out;
 }
 

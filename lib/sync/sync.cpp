@@ -1,18 +1,13 @@
 #include "lib/sync/sync.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 
 #include "lib/sync/merge.hpp"
 #include "lib/util/error.hpp"
-
-extern char** environ;
+#include "lib/util/process.hpp"
+#include "lib/util/text.hpp"
 
 namespace sdesk {
 
@@ -53,32 +48,6 @@ Target pick_target(Repo& repo, const std::string& arg) {
                 "add one with `git remote add origin URL`, or name one: `sdesk sync URL`");
   return t;
 }
-
-// An open file descriptor, closed when it goes.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
-
-// Spawn file actions, destroyed when they go.
-struct FileActions {
-  posix_spawn_file_actions_t fa;
-  FileActions() { posix_spawn_file_actions_init(&fa); }
-  FileActions(const FileActions&) = delete;
-  FileActions& operator=(const FileActions&) = delete;
-  ~FileActions() { posix_spawn_file_actions_destroy(&fa); }
-};
 
 // What a git run printed (stdout and stderr together) and how it ended.
 struct GitRun {
@@ -144,56 +113,18 @@ class Echo {
 GitRun run_git(const Repo& repo, const std::vector<std::string>& args, const TransportEcho& echo) {
   std::vector<std::string> all{"git", "--git-dir=" + repo.gitdir().string()};
   all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::string no_prompt = "GIT_TERMINAL_PROMPT=0";
-  std::vector<char*> envp;
-  for (char** e = environ; e && *e; ++e)
-    if (!is_dropped_var(*e)) envp.push_back(*e);
-  envp.push_back(no_prompt.data());
-  envp.push_back(nullptr);
-
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0)
-    throw Error(Exit::internal, fmt::format("cannot make a pipe: {}", std::strerror(errno)));
-  Fd read_end(fds[0]), write_end(fds[1]);
-  pid_t pid = 0;
-  int rc = 0;
-  {
-    FileActions fa;
-    posix_spawn_file_actions_addopen(&fa.fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa.fa, write_end.get(), STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&fa.fa, write_end.get(), STDERR_FILENO);
-    rc = ::posix_spawnp(&pid, argv[0], &fa.fa, nullptr, argv.data(), envp.data());
-  }
-  write_end.reset();
-  if (rc != 0)
-    throw Error(Exit::conflict, fmt::format("cannot run git: {}", std::strerror(rc)),
-                "nothing was changed; sync needs the git command on PATH");
-  GitRun out;
   Echo piece(echo);
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(read_end.get(), buf, sizeof buf);
-    if (n > 0) {
-      out.output.append(buf, static_cast<size_t>(n));
-      piece.add(std::string_view(buf, static_cast<size_t>(n)));
-    } else if (n == 0 || errno != EINTR) {
-      break;
-    }
-  }
+  ProcessOptions how;
+  how.merge_output = true;
+  how.env_drop = is_dropped_var;
+  how.env_add = {"GIT_TERMINAL_PROMPT=0"};
+  how.on_output = [&](std::string_view b) { piece.add(b); };
+  ProcessResult r = run_process(all, how);
   piece.flush();
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return out;
-}
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+  if (r.status < 0)
+    throw Error(Exit::conflict, "cannot run git",
+                "nothing was changed; sync needs the git command on PATH");
+  return {r.status, std::move(r.out)};
 }
 
 // Whether a line is git's progress ("Receiving objects:  50% (1/2)", "…, done.").
@@ -245,14 +176,15 @@ std::string transport_failure(const std::string& output, int status) {
     std::string line = output.substr(at, nl - at);
     at = nl + 1;
     // Progress redraws a line with \r; keep what it ended as.
-    if (auto cr = trim(line).rfind('\r'); cr != std::string::npos) line = trim(line).substr(cr + 1);
-    line = trim(line);
+    if (auto cr = trim_space(line).rfind('\r'); cr != std::string::npos)
+      line = trim_space(line).substr(cr + 1);
+    line = trim_space(line);
     if (!line.empty()) lines.push_back(line);
   }
   // The server's own word first (a hook's finding, a hosting service's refusal).
   for (const auto& l : lines)
     if (l.rfind("remote:", 0) == 0) {
-      std::string said = trim(l.substr(7));
+      std::string said = trim_space(l.substr(7));
       if (!said.empty() && !is_progress(said)) return redact_credentials(said);
     }
   // Else the first line that is neither a note (To/From/hint/warning) nor progress: what ssh
@@ -275,8 +207,8 @@ struct FetchRefGuard {
   ~FetchRefGuard() {
     git_reference* ref = nullptr;
     if (git_reference_lookup(&ref, repo.get(), kFetchRef) == 0) {
+      RefPtr owned(ref);
       git_reference_delete(ref);
-      git_reference_free(ref);
     }
   }
 };
@@ -447,9 +379,8 @@ SyncResult sync_desk(Desk& desk, const SyncOptions& opts) {
     apply_locally(repo, ours, result);
     if (!target.tracking.empty()) {
       git_reference* ref = nullptr;
-      if (git_reference_create(&ref, repo.get(), target.tracking.c_str(), &result, 1,
-                               "sdesk sync") == 0)
-        git_reference_free(ref);
+      git_reference_create(&ref, repo.get(), target.tracking.c_str(), &result, 1, "sdesk sync");
+      RefPtr owned(ref);  // null when it could not be made: a tracking ref is only a convenience
     }
     res.head = oid_hex(result);
     return res;

@@ -103,12 +103,11 @@ const Staff* find_author(const Rules& rules, const git_signature* a) {
 // Whether the commit carries an SSH signature made by one of the author's recorded keys.
 std::string signature_problem(Repo& repo, const git_oid& id, const Staff& author,
                               const std::string& email) {
-  git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
-  if (git_commit_extract_signature(&sig, &data, repo.get(), const_cast<git_oid*>(&id), nullptr) < 0)
+  GitBuf sig, data;
+  if (git_commit_extract_signature(&sig.value, &data.value, repo.get(), const_cast<git_oid*>(&id),
+                                   nullptr) < 0)
     return "the commit is not signed (the desk's guard requires SSH-signed commits)";
-  std::string signature(sig.ptr, sig.size), signed_data(data.ptr, data.size);
-  git_buf_dispose(&sig);
-  git_buf_dispose(&data);
+  std::string signature = buf_text(sig.value), signed_data = buf_text(data.value);
   if (signature.find("-----BEGIN SSH SIGNATURE-----") == std::string::npos)
     return "the commit's signature is not an SSH signature";
   if (author.ssh_keys.empty())
@@ -119,9 +118,11 @@ std::string signature_problem(Repo& repo, const git_oid& id, const Staff& author
   for (const auto& k : author.ssh_keys) allowed += principal + " namespaces=\"git\" " + k + "\n";
   std::string signers = tmp.write("allowed_signers", allowed);
   std::string sigfile = tmp.write("commit.sig", signature);
+  ProcessOptions how;
+  how.input = signed_data;
   ProcessResult r = run_process(
       {"ssh-keygen", "-Y", "verify", "-f", signers, "-I", principal, "-n", "git", "-s", sigfile},
-      signed_data);
+      how);
   if (r.status == 0) return "";
   if (r.status < 0 && r.err.empty()) return "cannot check the signature: ssh-keygen did not run";
   return fmt::format("the commit's signature is not by a key of its author {}", author.id);

@@ -55,12 +55,6 @@ Ticket fold_ticket(const std::string& id, std::vector<Json> events) {
   return t;
 }
 
-namespace {
-Json opt(const std::string& s) {
-  return s.empty() ? Json() : Json(s);
-}
-}  // namespace
-
 Json ticket_file_json(const Ticket& t) {
   Json j = Json::object();
   j["id"] = t.id;

@@ -8,9 +8,6 @@
 namespace sdesk {
 
 namespace {
-std::string str(const Json& e, const char* k) {
-  return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string();
-}
 const std::vector<std::string> kOpen = {"new", "assigned", "in_progress", "pending"};
 }  // namespace
 

@@ -36,24 +36,36 @@ struct Pipe {
 };
 }  // namespace
 
-ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input) {
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& how) {
   ProcessResult res;
   Pipe in, out, err;
   if (argv.empty() || !in.ok() || !out.ok() || !err.ok()) return res;
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<char*> env;
+  for (char** e = environ; e && *e; ++e)
+    if (!how.env_drop || !how.env_drop(*e)) env.push_back(*e);
+  for (const auto& e : how.env_add) env.push_back(const_cast<char*>(e.c_str()));
+  env.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, in.fd[0], 0);
-  posix_spawn_file_actions_adddup2(&fa, out.fd[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, err.fd[1], 2);
+  if (how.discard_output) {
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  } else {
+    posix_spawn_file_actions_adddup2(&fa, out.fd[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, how.merge_output ? out.fd[1] : err.fd[1], 2);
+  }
   pid_t pid = 0;
-  int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+  int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), env.data());
   posix_spawn_file_actions_destroy(&fa);
   in.close(0);
   out.close(1);
   err.close(1);
+  if (how.discard_output) out.close(0);
+  if (how.discard_output || how.merge_output) err.close(0);
   if (rc != 0) return res;
   // A reader that went away must not kill us with SIGPIPE while we feed it.
   struct sigaction ignore {
@@ -61,7 +73,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ignore, &old);
   size_t written = 0;
-  if (input.empty()) in.close(1);
+  if (how.input.empty()) in.close(1);
   while (out.fd[0] >= 0 || err.fd[0] >= 0) {
     pollfd fds[3];
     int n = 0;
@@ -79,15 +91,17 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
       if (!fds[i].revents) continue;
       int fd = fds[i].fd;
       if (fd == in.fd[1]) {
-        ssize_t w = ::write(fd, input.data() + written, input.size() - written);
+        ssize_t w = ::write(fd, how.input.data() + written, how.input.size() - written);
         if (w > 0) written += static_cast<size_t>(w);
-        if (w < 0 || written == input.size()) in.close(1);
+        if (w < 0 || written == how.input.size()) in.close(1);
         continue;
       }
       char buf[65536];
       ssize_t r = ::read(fd, buf, sizeof buf);
       if (r > 0) {
-        (fd == out.fd[0] ? res.out : res.err).append(buf, static_cast<size_t>(r));
+        std::string_view piece(buf, static_cast<size_t>(r));
+        (fd == out.fd[0] ? res.out : res.err).append(piece);
+        if (fd == out.fd[0] && how.on_output) how.on_output(piece);
       } else if (r == 0 || errno != EINTR) {
         (fd == out.fd[0] ? out : err).close(0);
       }
@@ -98,7 +112,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  res.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  res.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return res;
 }
 

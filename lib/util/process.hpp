@@ -1,21 +1,33 @@
 // Running a helper program (ssh-keygen, git) with its input given and its output captured.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sdesk {
 
 // What a finished program said.
 struct ProcessResult {
-  int status = -1;  // its exit status; -1 when it could not start or was killed
-  std::string out;  // what it wrote to standard output
-  std::string err;  // what it wrote to standard error
+  int status = -1;  // its exit status, 128 + the signal that killed it, -1 when it did not start
+  std::string out;  // what it wrote to standard output (and standard error, merged)
+  std::string err;  // what it wrote to standard error, unless merged
 };
 
-// Runs argv[0] (looked up on PATH) with argv, writing input to its standard input and
-// collecting both outputs; waits for it to end.
-ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = "");
+// How run_process runs a program; the defaults: the caller's environment, no input, both
+// outputs captured apart.
+struct ProcessOptions {
+  std::string input;                          // written to its standard input
+  bool merge_output = false;                  // standard error joins `out`, in the order written
+  bool discard_output = false;                // both outputs go to /dev/null, nothing captured
+  std::function<bool(const char*)> env_drop;  // "NAME=value" entries not passed on
+  std::vector<std::string> env_add;           // "NAME=value" entries added
+  std::function<void(std::string_view)> on_output;  // each piece of `out` as it arrives
+};
+
+// Runs argv[0] (looked up on PATH, no shell) with argv and waits for it to end.
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& how = {});
 
 // A private temporary directory for a helper program's files, removed with it.
 class TempFiles {

@@ -21,6 +21,19 @@ std::string trim_space(const std::string& text) {
   return text.substr(b, e - b + 1);
 }
 
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  while (from <= text.size()) {
+    size_t comma = text.find(',', from);
+    std::string item = trim_space(text.substr(from, comma - from));
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
+  return out;
+}
+
 std::vector<char32_t> code_points(std::string_view text) {
   std::vector<char32_t> out;
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());

@@ -13,6 +13,8 @@ namespace sdesk {
 std::string upper_ascii(std::string text);
 // The text without leading and trailing spaces, tabs and line ends.
 std::string trim_space(const std::string& text);
+// The comma-separated items of text, each trimmed, empty ones dropped ("a, b,,c" -> a b c).
+std::vector<std::string> split_list(const std::string& text);
 // The display width of UTF-8 text in terminal columns.
 size_t display_width(std::string_view text);
 // Text cut to at most n columns, ending in "…" when cut.

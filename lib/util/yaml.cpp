@@ -422,4 +422,12 @@ void validate_schema(const Parsed& p, const std::string& name) {
   refuse_field(p, pointer, best.description);
 }
 
+std::string str(const Json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+Json opt(const std::string& s) {
+  return s.empty() ? Json() : Json(s);
+}
+
 }  // namespace sdesk

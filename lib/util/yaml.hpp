@@ -22,6 +22,10 @@ struct Parsed {
 // Parses YAML text; throws exit 4 "FILE:LINE: ..." when it does not parse, is too large or too
 // deeply nested, expands into too many values (alias bombs), or holds text that is not UTF-8.
 Parsed parse_yaml(std::string_view text, const std::string& file);
+// The string at key of an object, or "" when it is absent or not a string.
+std::string str(const Json& j, const char* key);
+// A string, or null when it is empty (the optional fields of the contract's JSON).
+Json opt(const std::string& s);
 // Writes a document as block YAML, strings as UTF-8 text, with a leading comment if given;
 // exit 4 naming the field for text that is not UTF-8 or a control character in a one-line field.
 std::string emit_yaml(const Json& doc, std::string_view header_comment = {});
