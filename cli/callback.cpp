@@ -1,8 +1,11 @@
 // Callbacks (回访): pick, record, list, actions, plan, reply.
+#include <unistd.h>
+
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "lib/quality/callbacks.hpp"
+#include "lib/ticket/tickets.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
 
@@ -46,15 +49,30 @@ void run_pick(const Globals& g, const PickArgs& a) {
   if (!o.dry_run && !r.tickets.empty()) after_write(desk);
   if (f == Format::json) return emit_json(g, Json(r.tickets));
   std::string out;
+  if (f == Format::table && g.output.empty() && isatty(STDOUT_FILENO)) {
+    // On a terminal the caller sees whom to call; piped, IDs alone for scripts.
+    Table t{{"TICKET", "CUSTOMER", "CONTACT", "TITLE"}, {}, {}, {0, 16, 0, 40}};
+    for (const auto& id : r.tickets) {
+      Ticket tk = load_ticket(desk, id);
+      t.rows.push_back({tk.id, tk.customer, tk.contact, tk.title});
+    }
+    return emit(g, render_table(t, use_color()));
+  }
   for (const auto& id : r.tickets) out += id + "\n";
   emit(g, out);
 }
 
-Table records_table(const std::vector<CallbackRecord>& rs, Zone zone) {
+// The callbacks as a table; `phone` adds whom to call (customer, contact, title), for a terminal.
+Table records_table(const std::vector<CallbackRecord>& rs, Zone zone, bool phone) {
   Table t{{"TICKET", "OWNER", "BY", "AT", "REACHED", "SCORE", "ACTION", "FEEDBACK"},
           {},
           {false, false, false, false, false, true, false, false},
           {0, 0, 0, 0, 0, 0, 0, 40}};
+  if (phone) {
+    t.headers.insert(t.headers.begin() + 1, {"CUSTOMER", "CONTACT", "TITLE"});
+    t.right.insert(t.right.begin() + 1, 3, false);
+    t.widths.insert(t.widths.begin() + 1, {16, 0, 30});
+  }
   for (const auto& r : rs) {
     std::string action = !r.needs_action             ? ""
                          : r.has_plan && r.has_reply ? "closed"
@@ -62,12 +80,13 @@ Table records_table(const std::vector<CallbackRecord>& rs, Zone zone) {
                                                      : "open";
     t.rows.push_back({r.ticket, r.owner, r.by, short_time(r.at, zone), r.reached ? "yes" : "no",
                       r.score ? std::to_string(*r.score) : "", action, r.feedback});
+    if (phone) t.rows.back().insert(t.rows.back().begin() + 1, {r.customer, r.contact, r.title});
   }
   return t;
 }
 
 void run_list(const Globals& g, const std::string& by) {
-  output_format(g, {Format::table, Format::json, Format::csv, Format::md});
+  Format f = output_format(g, {Format::table, Format::json, Format::csv, Format::md});
   Desk desk = open_desk(g);
   if (by == "staff" && !desk.staff().count("staff")) {
     Json rows = callbacks_by_staff(desk, all_callbacks(desk));
@@ -89,7 +108,8 @@ void run_list(const Globals& g, const std::string& by) {
     if (by.empty() || r.owner == by || r.by == by) rs.push_back(std::move(r));
   Json arr = Json::array();
   for (const auto& r : rs) arr.push_back(callback_json(r));
-  emit_rows(g, records_table(rs, desk.zone()), arr);
+  bool phone = f == Format::table && g.output.empty() && isatty(STDOUT_FILENO);
+  emit_rows(g, records_table(rs, desk.zone(), phone), arr);
 }
 
 void run_actions(const Globals& g) {
@@ -146,7 +166,7 @@ void register_callback(CLI::App& app, Globals& g) {
   rec->add_option("TICKET", ra->ticket, "ticket ID or unique prefix")->required();
   rec->add_option("--reached", ra->reached, "was the customer reached")
       ->required()
-      ->check(CLI::IsMember({"yes", "no"}));
+      ->transform(one_of({"yes", "no"}));
   rec->add_option("--score", ra->score, "satisfaction 1..5")->check(CLI::Range(1, 5));
   rec->add_option("--feedback", ra->feedback, "what the customer said");
   add_format_flags(rec, g);
@@ -164,11 +184,11 @@ void register_callback(CLI::App& app, Globals& g) {
   list->add_option("--by", *by,
                    "`staff`: one row per consultant (ticket owner); a staff ID: only the "
                    "callbacks on its tickets or made by it");
-  add_format_flags(list, g);
+  add_format_flags(list, g, false, kMarkdownFormats);
   list->callback([&g, by] { run_list(g, *by); });
 
   auto* actions = cb->add_subcommand("actions", "callbacks whose improvement action is open");
-  add_format_flags(actions, g);
+  add_format_flags(actions, g, false, kMarkdownFormats);
   actions->callback([&g] { run_actions(g); });
 
   auto* plan = cb->add_subcommand("plan", "record the improvement plan of a callback action");

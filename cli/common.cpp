@@ -128,28 +128,38 @@ void warn(const std::string& text) {
   std::fprintf(stderr, "sdesk: warning: %s\n", printable(text, false).c_str());
 }
 
+CLI::Validator one_of(const std::vector<std::string>& choices) {
+  return CLI::IsMember(choices, CLI::ignore_case);
+}
+
+const std::vector<std::string> kTableFormats = {"table", "json", "csv"};
+const std::vector<std::string> kMarkdownFormats = {"table", "json", "csv", "md"};
+
+void add_format_flags(CLI::App* cmd, Globals& g, bool output,
+                      const std::vector<std::string>& formats) {
+  cmd->add_option("--format", g.format, "output format")->transform(one_of(formats));
+
+  cmd->add_flag("--json", g.json, "short for --format json");
+  if (output) cmd->add_option("-o,--output", g.output, "write to FILE instead of stdout");
+}
+
 void add_query_flags(CLI::App* cmd, TicketQuery& q) {
   cmd->add_option("--status", q.status, "status (comma-separated)");
   cmd->add_option("--tier", q.tier);
-  cmd->add_option("--assignee", q.assignee);
+  cmd->add_option("--assignee", q.assignee, "staff id (comma-separated); me: the operator");
   cmd->add_option("--priority", q.priority);
   cmd->add_option("--customer", q.customer);
   cmd->add_flag("--open", q.open, "only open tickets");
   cmd->add_flag("--breached", q.breached, "only tickets past an SLA target");
   cmd->add_flag("--at-risk", q.at_risk, "only tickets at risk");
+  cmd->add_flag("--major", q.major, "only major incidents");
+  cmd->add_option("--parent", q.parent, "only tickets linked to this major incident");
   cmd->add_option("--since", q.since, "created at or after");
   cmd->add_option("--until", q.until, "created before (a date includes that day)");
   cmd->add_option("--sort", q.sort)
-      ->check(CLI::IsMember(
+      ->transform(one_of(
           {"id", "priority", "status", "created", "created_at", "due", "assignee", "customer"}));
   cmd->add_option("--limit", q.limit);
-}
-
-void add_format_flags(CLI::App* cmd, Globals& g, bool output) {
-  cmd->add_option("--format", g.format, "output format")
-      ->check(CLI::IsMember({"table", "json", "csv", "md", "html"}));
-  cmd->add_flag("--json", g.json, "short for --format json");
-  if (output) cmd->add_option("-o,--output", g.output, "write to FILE instead of stdout");
 }
 
 }  // namespace sdesk::cli

@@ -56,8 +56,16 @@ bool use_color();
 void warn(const std::string& text);
 // Adds the ticket filters of `list` (--status, --open, --since, …, --sort, --limit).
 void add_query_flags(CLI::App* cmd, TicketQuery& q);
-// Adds --format/--json to a command (and -o when `output` is set).
-void add_format_flags(CLI::App* cmd, Globals& g, bool output = false);
+// The formats most commands offer.
+extern const std::vector<std::string> kTableFormats;
+// The same plus Markdown (commands that print rows or a form).
+extern const std::vector<std::string> kMarkdownFormats;
+// Adds --format/--json to a command (and -o when `output` is set); the help and the check name
+// exactly the formats it offers.
+void add_format_flags(CLI::App* cmd, Globals& g, bool output = false,
+                      const std::vector<std::string>& formats = kTableFormats);
+// A validator for ->transform: one of choices in any ASCII case, stored as the choice is spelled.
+CLI::Validator one_of(const std::vector<std::string>& choices);
 // Runs the desk's write-time duties after a command that wrote (complaint sweep).
 void after_write(Desk& desk);
 

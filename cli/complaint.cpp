@@ -11,7 +11,7 @@ namespace sdesk::cli {
 namespace {
 
 struct ActArgs {
-  std::string id, text, cause, accepted;
+  std::string id, text, cause, accepted, reason;
 };
 
 std::string short_time(const std::string& iso, Zone zone) {
@@ -149,7 +149,7 @@ void register_complaint(CLI::App& app, Globals& g) {
   auto* rep = verb("reply", "record the answer given to the customer");
   rep->add_option("--text", a->text, "the answer")->required();
   rep->add_option("--accepted", a->accepted, "did the customer accept it")
-      ->check(CLI::IsMember({"yes", "no"}));
+      ->transform(one_of({"yes", "no"}));
   rep->callback([&g, a] {
     Json f = fields("reply", a->text);
     if (!a->accepted.empty()) f["accepted"] = a->accepted == "yes";
@@ -158,17 +158,24 @@ void register_complaint(CLI::App& app, Globals& g) {
   verb("close", "close a replied complaint (PM)")->callback([&g, a] {
     act(g, a->id, fields("close", ""));
   });
+  auto* cancel = verb("cancel", "end a complaint recorded by mistake (PM); it counts in no KPI");
+  cancel->add_option("--reason", a->reason, "why it is cancelled (required)");
+  cancel->callback([&g, a] {
+    Json f = fields("cancel", "");
+    f["reason"] = a->reason;
+    act(g, a->id, f);
+  });
 
   auto sid = std::make_shared<std::string>();
   auto* show = cp->add_subcommand("show", "a complaint; --format md: the filled 客户投诉反馈表");
   show->add_option("ID", *sid)->required();
-  add_format_flags(show, g);
+  add_format_flags(show, g, false, kMarkdownFormats);
   show->callback([&g, sid] { run_show(g, *sid); });
 
   auto overdue = std::make_shared<bool>(false);
   auto* list = cp->add_subcommand("list", "complaints");
   list->add_flag("--overdue", *overdue, "only those past due and not closed");
-  add_format_flags(list, g);
+  add_format_flags(list, g, false, kMarkdownFormats);
   list->callback([&g, overdue] { run_list(g, *overdue); });
 }
 

@@ -276,7 +276,7 @@ void register_desk(CLI::App& app, Globals& g) {
   add->add_option("--name", so->name, "display name")->required();
   add->add_option("--role", so->role, "pm, l1 or l2")
       ->required()
-      ->check(CLI::IsMember({"pm", "l1", "l2"}));
+      ->transform(one_of({"pm", "l1", "l2"}));
   add->add_option("--email", so->email, "email (matched against git user.email)");
   add->add_option("--phone", so->phone, "phone");
   add->add_option("--skills", so->skills, "comma-separated skills");
@@ -297,7 +297,7 @@ void register_desk(CLI::App& app, Globals& g) {
   set->add_flag("--clear-keys", sso->clear_keys, "drop the recorded keys first");
   set->callback([&g, set_id, sso] { run_staff_set(g, *set_id, *sso); });
   auto* list = staff->add_subcommand("list", "list staff");
-  add_format_flags(list, g);
+  add_format_flags(list, g, false, kMarkdownFormats);
   list->callback([&g] { run_staff_list(g); });
   auto sid = std::make_shared<std::string>();
   auto* show = staff->add_subcommand("show", "show one staff member");
@@ -319,7 +319,7 @@ void register_desk(CLI::App& app, Globals& g) {
   vadd->add_option("--sla", vo->sla, "contract SLA, as text");
   vadd->callback([&g, vo] { run_vendor_add(g, *vo); });
   auto* vlist = vendor->add_subcommand("list", "list vendors");
-  add_format_flags(vlist, g);
+  add_format_flags(vlist, g, false, kMarkdownFormats);
   vlist->callback([&g] { run_vendor_list(g); });
   auto* vshow = vendor->add_subcommand("show", "show one vendor");
   vshow->add_option("ID", *sid)->required();
@@ -334,12 +334,12 @@ void register_desk(CLI::App& app, Globals& g) {
 
   auto* doctor = app.add_subcommand(
       "doctor", "repair what an interrupted sdesk or git left (stale locks, files behind HEAD)");
-  add_format_flags(doctor, g);
+  add_format_flags(doctor, g, false, {"table", "json"});
   doctor->callback([&g] { run_doctor(g); });
 
   auto wf = std::make_shared<std::string>("dot");
   auto* workflow = app.add_subcommand("workflow", "print the ticket state machine");
-  workflow->add_option("--format", *wf, "dot or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
+  workflow->add_option("--format", *wf, "dot or mermaid")->transform(one_of({"dot", "mermaid"}));
   workflow->callback([wf] { std::cout << workflow_diagram(*wf); });
 }
 

@@ -13,6 +13,7 @@ namespace {
 struct DutyOptions {
   std::string date, shift = "day", at, month, to, note;
   std::vector<std::string> staff;
+  bool dry_run = false;
 };
 
 const char* kDayNames[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
@@ -134,8 +135,10 @@ void run_list(const Globals& g, const DutyOptions& o) {
 void run_handover(const Globals& g, const DutyOptions& o) {
   Format f = output_format(g, {Format::table, Format::json, Format::md});
   Desk desk = open_desk(g);
-  Handover h = record_handover(desk, o.to, o.note);
-  after_write(desk);
+  // --dry-run shows what a handover would record, and writes nothing.
+  Handover h =
+      o.dry_run ? gather_handover(desk, o.to, o.note) : record_handover(desk, o.to, o.note);
+  if (!o.dry_run) after_write(desk);
   if (f == Format::json) return emit_json(g, h.doc);
   emit(g, handover_md(h.doc));
 }
@@ -162,13 +165,14 @@ void register_duty(CLI::App& app, Globals& g) {
   who->callback([&g, o] { run_who(g, *o); });
   auto* list = duty->add_subcommand("list", "the roster of a month");
   list->add_option("--month", o->month, "YYYY-MM (default: this month)");
-  add_format_flags(list, g);
+  add_format_flags(list, g, false, kMarkdownFormats);
   list->callback([&g, o] { run_list(g, *o); });
 
   auto* ho = app.add_subcommand("handover", "record a shift handover (交接班) and print it");
   ho->add_option("--to", o->to, "the staff member taking over")->required();
   ho->add_option("--note", o->note, "what the next shift must know");
-  add_format_flags(ho, g);
+  ho->add_flag("--dry-run", o->dry_run, "print the handover and record nothing");
+  add_format_flags(ho, g, false, {"table", "json", "md"});
   ho->callback([&g, o] { run_handover(g, *o); });
 }
 

@@ -345,7 +345,7 @@ void register_kb(CLI::App& app, Globals& g) {
   auto lo = std::make_shared<ListOptions>();
   auto* list = kb->add_subcommand("list", "articles");
   list->add_option("--status", lo->status)
-      ->check(CLI::IsMember({"draft", "review", "published", "retired"}));
+      ->transform(one_of({"draft", "review", "published", "retired"}));
   list->add_option("--tag", lo->tag);
   list->add_option("--author", lo->author);
   add_format_flags(list, g);

@@ -100,9 +100,12 @@ void run_performance(const Globals& g, const ReportOptions& o) {
   if (f == Format::csv) return emit_csv(g, t);
   if (f == Format::md) return emit(g, render_markdown(t));
   std::string w;
-  for (auto it = doc["weights"].begin(); it != doc["weights"].end(); ++it)
-    w += (w.empty() ? "" : ", ") + it.key() + "=" + it.value().dump();
-  emit(g, fmt::format("period {} .. {}   weights: {}\n", p.from_text, p.to_text, w) +
+  for (auto role = doc["weights_by_role"].begin(); role != doc["weights_by_role"].end(); ++role) {
+    w += fmt::format("\n  {}:", role.key());
+    for (auto it = role.value().begin(); it != role.value().end(); ++it)
+      w += " " + it.key() + "=" + it.value().dump();
+  }
+  emit(g, fmt::format("period {} .. {}   weights by role:{}\n", p.from_text, p.to_text, w) +
               render_table(t, use_color()));
 }
 
@@ -135,7 +138,10 @@ void run_monthly(const Globals& g, const ReportOptions& o) {
                  : output_format(g, {Format::md, Format::html, Format::json});
   Desk desk = open_desk(g);
   Period p = parse_period(o.period, desk.now(), desk.zone());
-  Json data = monthly_data(load_kpi_inputs(desk, p), p, desk.zone(), desk.now());
+  // The tickets of the previous period too, for the comparison.
+  Period both = p;
+  both.from = previous_period(p, desk.zone()).from;
+  Json data = monthly_data(load_kpi_inputs(desk, both), p, desk);
   if (f == Format::json) return emit_json(g, data);
   std::string name = desk.settings().name.empty() ? "sdesk" : desk.settings().name;
   emit(g, f == Format::html ? monthly_html(data, name) : monthly_md(data, name));
@@ -147,23 +153,23 @@ void register_report(CLI::App& app, Globals& g) {
   auto* report = app.add_subcommand("report", "KPI reports (考核指标)");
   report->require_subcommand(1);
   auto o = std::make_shared<ReportOptions>();
-  auto period = [&](CLI::App* c) {
+  auto period = [&](CLI::App* c, const std::vector<std::string>& formats) {
     c->add_option("--period", o->period, "YYYY-MM, YYYY-Qn or FROM..TO (default: this month)");
-    add_format_flags(c, g, true);
+    add_format_flags(c, g, true, formats);
   };
   auto* kpi = report->add_subcommand("kpi", "the KPIs over tickets created in a period");
-  period(kpi);
+  period(kpi, kMarkdownFormats);
   kpi->add_option("--by", o->by, "group rows by staff (owner), tier, category or customer")
-      ->check(CLI::IsMember({"staff", "tier", "category", "customer"}));
+      ->transform(one_of({"staff", "tier", "category", "customer"}));
   kpi->callback([&g, o] { run_kpi(g, *o); });
   auto* perf = report->add_subcommand("performance", "consultant scorecards, weighted and ranked");
-  period(perf);
+  period(perf, kMarkdownFormats);
   perf->callback([&g, o] { run_performance(g, *o); });
   auto* comp = report->add_subcommand("complaints", "complaints by cause, person and month");
-  period(comp);
+  period(comp, kMarkdownFormats);
   comp->callback([&g, o] { run_complaints(g, *o); });
   auto* monthly = report->add_subcommand("monthly", "one self-contained page (md or html)");
-  period(monthly);
+  period(monthly, {"md", "html", "json"});
   monthly->callback([&g, o] { run_monthly(g, *o); });
 }
 

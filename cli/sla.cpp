@@ -255,6 +255,7 @@ void run_calendar_import(const Globals& g, const std::vector<std::string>& files
   Desk desk = open_desk(g);
   std::string summary;
   size_t off = 0, work = 0;
+  bool changed = false;
   desk.write([&] {
     if (desk.op().role != "pm")
       refuse("only the PM imports the calendar ({} is {})", desk.op().id, desk.op().role);
@@ -270,7 +271,9 @@ void run_calendar_import(const Globals& g, const std::vector<std::string>& files
       off += y.off.size();
       work += y.work.size();
     }
-    desk.commit({{"desk.yaml", merged}}, "desk", "calendar-import", summary);
+    // A year already on the desk as the file has it changes nothing: no commit.
+    changed = merged != current->text;
+    if (changed) desk.commit({{"desk.yaml", merged}}, "desk", "calendar-import", summary);
   });
   after_write(desk);
   if (f == Format::json) {
@@ -280,9 +283,10 @@ void run_calendar_import(const Globals& g, const std::vector<std::string>& files
     j["years"] = ys;
     j["holidays"] = off;
     j["workdays"] = work;
+    j["changed"] = changed;
     return emit_json(g, j);
   }
-  emit(g, "imported " + summary + "\n");
+  emit(g, (changed ? "imported " : "unchanged (already on the desk): ") + summary + "\n");
 }
 
 }  // namespace
@@ -292,7 +296,7 @@ void register_sla(CLI::App& app, Globals& g) {
   auto* sla = app.add_subcommand("sla", "open tickets by SLA time left");
   sla->add_flag("--at-risk", so->at_risk, "only tickets past the at-risk share of a target");
   sla->add_flag("--breached", so->breached, "only tickets past a due time");
-  add_format_flags(sla, g);
+  add_format_flags(sla, g, false, kMarkdownFormats);
   sla->require_subcommand(0, 1);
   auto id = std::make_shared<std::string>();
   auto* explain =
@@ -314,7 +318,7 @@ void register_sla(CLI::App& app, Globals& g) {
   auto year = std::make_shared<int>(0);
   auto* show = cal->add_subcommand("show", "a year's holidays and extra working days");
   show->add_option("YEAR", *year, "e.g. 2026")->required()->check(CLI::Range(1970, 9999));
-  add_format_flags(show, g);
+  add_format_flags(show, g, false, kMarkdownFormats);
   show->callback([&g, year] { run_calendar_show(g, *year); });
   auto files = std::make_shared<std::vector<std::string>>();
   auto* imp = cal->add_subcommand("import", "merge holiday-cn JSON years into desk.yaml (PM only)");

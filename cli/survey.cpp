@@ -21,15 +21,6 @@ struct RecordArgs {
   std::map<std::string, int> scores;
 };
 
-const std::map<std::string, std::string>& dimension_names() {
-  static const std::map<std::string, std::string> n = {{"tech", "专业技术能力"},
-                                                       {"response", "响应及时性"},
-                                                       {"resolution", "解决及时性"},
-                                                       {"attitude", "服务态度"},
-                                                       {"communication", "沟通表达能力"}};
-  return n;
-}
-
 std::string mean_text(const Json& v) {
   return v.is_null() ? "—" : fmt::format("{:.2f}", v.get<double>());
 }
@@ -45,7 +36,7 @@ void run_report(const Globals& g, const std::string& campaign) {
           {false, false, true, true, true, true, true, true, true, true}};
   for (const auto& d : survey_dimensions()) {
     const Json& dim = r["dimensions"][d];
-    std::vector<std::string> row = {d, dimension_names().at(d), mean_text(dim["mean"])};
+    std::vector<std::string> row = {d, survey_dimension_names().at(d), mean_text(dim["mean"])};
     for (int s = 1; s <= 5; ++s)
       row.push_back(std::to_string(dim["counts"][std::to_string(s)].get<int>()));
     std::string pm, change;
@@ -108,14 +99,14 @@ void register_survey(CLI::App& app, Globals& g) {
   auto* rec = sv->add_subcommand("record", "record one answered questionnaire; prints its ID");
   rec->add_option("CAMPAIGN", ra->campaign)->required();
   for (const auto& d : survey_dimensions())
-    rec->add_option("--" + d, ra->scores[d], dimension_names().at(d) + " (1..5)")
+    rec->add_option("--" + d, ra->scores[d], survey_dimension_names().at(d) + " (1..5)")
         ->required()
         ->check(CLI::Range(1, 5));
   rec->add_option("--customer", ra->customer, "who answered (refused by an anonymous campaign)");
   rec->add_option("--contact", ra->contact, "how to reach them (refused by an anonymous campaign)");
   rec->add_option("--comment", ra->comment, "意见");
-  rec->add_option("--form", ra->form, "how it was answered")
-      ->check(CLI::IsMember({"questionnaire", "interview", "phone"}));
+  rec->add_option("--form", ra->form,
+                  "how it was answered: questionnaire|interview|phone (问卷, 访谈, 电话)");
   add_format_flags(rec, g);
   rec->callback([&g, ra] {
     output_format(g);
@@ -154,7 +145,7 @@ void register_survey(CLI::App& app, Globals& g) {
   auto* rep =
       sv->add_subcommand("report", "means and counts per dimension, beside the previous campaign");
   rep->add_option("CAMPAIGN", *rc)->required();
-  add_format_flags(rep, g, true);
+  add_format_flags(rep, g, true, kMarkdownFormats);
   rep->callback([&g, rc] { run_report(g, *rc); });
 }
 

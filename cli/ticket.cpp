@@ -28,7 +28,13 @@ struct NewOptions {
 
 struct ActOptions {
   std::string id, staff, text, reason, done, to, solution, cause, kb, confirmed_by, parent, assign;
-  bool customer = false;
+  bool customer = false, clear = false;
+};
+
+struct EditOptions {
+  std::string id;
+  TicketEdit edit;
+  std::vector<std::string> env;
 };
 
 std::string short_time(const std::string& iso, Zone zone) {
@@ -48,12 +54,23 @@ void warn_sla(const SlaState& st) {
   for (const auto& w : st.warnings) warn(w);
 }
 
+// `--env key=value` options as pairs; exit 2 naming one that is not key=value.
+std::vector<std::pair<std::string, std::string>> env_pairs(const std::vector<std::string>& env) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& kv : env) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) usage_error("--env: '{}' is not key=value", kv);
+    out.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  return out;
+}
+
 // Whether `sdesk new` was given no intake flag at all.
 bool no_intake_flags(const NewOptions& o) {
   const Intake& i = o.in;
-  return i.title.empty() && i.customer.empty() && i.contact.empty() && i.channel.empty() &&
-         i.priority.empty() && i.category.empty() && i.need.empty() && i.required_by.empty() &&
-         o.env.empty() && !i.major;
+  return i.reopens.empty() && i.title.empty() && i.customer.empty() && i.contact.empty() &&
+         i.channel.empty() && i.priority.empty() && i.category.empty() && i.need.empty() &&
+         i.required_by.empty() && o.env.empty() && !i.major;
 }
 
 // Asks for one intake field on the terminal (prompt on stderr); empty answers keep `dflt`.
@@ -112,14 +129,11 @@ void run_new(const Globals& g, NewOptions o) {
   Desk desk = open_desk(g);
   if (o.template_name.empty() && no_intake_flags(o) && isatty(STDIN_FILENO))
     prompt_intake(desk.settings(), o);
-  for (const auto& kv : o.env) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) usage_error("--env: '{}' is not key=value", kv);
-    o.in.environment.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-  }
+  o.in.environment = env_pairs(o.env);
   if (!o.template_name.empty())
     o.in = apply_template(desk, load_template(desk, o.template_name), o.in);
   Ticket t = create_ticket(desk, o.in);
+  for (const auto& w : intake_warnings(t, desk.zone())) warn(w);
   warn_sla(compute_sla(t, desk.settings(), desk.now()));
   after_write(desk);
   print_new_ticket(g, desk, t);
@@ -132,7 +146,7 @@ std::string event_line(const Json& e, Zone zone) {
     return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : "";
   };
   if (a == "new")
-    detail = s("title");
+    detail = s("title") + (s("reopens").empty() ? "" : " (reopens " + s("reopens") + ")");
   else if (a == "assign")
     detail = "→ " + s("assignee");
   else if (a == "note")
@@ -151,8 +165,20 @@ std::string event_line(const Json& e, Zone zone) {
   else if (a == "reopen" || a == "cancel")
     detail = s("reason");
   else if (a == "link")
-    detail = "parent " + s("parent");
-  else if (a == "kb")
+    detail = e.value("clear", false) ? "parent link cleared" : "parent " + s("parent");
+  else if (a == "edit") {
+    for (auto it = e.begin(); it != e.end(); ++it)
+      if (it.key() != "id" && it.key() != "at" && it.key() != "by" && it.key() != "action" &&
+          it.key() != "was" && it.key() != "reason")
+        detail += (detail.empty() ? "" : ", ") + it.key() + "=" + cell(it.value());
+    detail += " · " + s("reason");
+  } else if (a == "callback") {
+    std::optional<int> score;
+    if (e.contains("score") && e["score"].is_number_integer()) score = e["score"].get<int>();
+    detail = std::string(e.value("reached", false) ? "reached" : "not reached") +
+             (score ? fmt::format(" · score {}", *score) : "") +
+             (s("feedback").empty() ? "" : " · " + s("feedback"));
+  } else if (a == "kb")
     detail = "article " + s("article");
   return fmt::format("{}  {:<8}  {:<11}  {}", short_time(s("at"), zone), s("by"), a,
                      one_line(detail, 70));
@@ -199,7 +225,18 @@ void run_show(const Globals& g, const std::string& id) {
     fields.push_back({"kb", kb});
   }
   if (t.reopen_count) fields.push_back({"reopened", std::to_string(t.reopen_count)});
-  std::string out = "\nevents:\n";
+  std::string out;
+  if (t.major) {
+    // A major incident lists the tickets linked to it, with their states.
+    std::vector<Ticket> children;
+    for (auto& c : tickets_where(desk, {}))
+      if (c.parent == t.id) children.push_back(std::move(c));
+    out += fmt::format("\nchildren: {}\n", children.size());
+    for (const auto& c : children)
+      out += fmt::format("  {}  {:<11}  {:<8}  {}  {}\n", c.id, c.status, c.assignee, c.customer,
+                         one_line(c.title, 50));
+  }
+  out += "\nevents:\n";
   for (const auto& e : t.events) {
     out += "  " + event_line(e, z);
     auto bad = t.illegal.find(e.value("id", ""));
@@ -239,17 +276,22 @@ void run_list(const Globals& g, const TicketQuery& o) {
   emit(g, render_table(t, use_color()));
 }
 
+// Prints a ticket's new status (or its JSON) after a change.
+void print_ticket_state(const Globals& g, const Desk& desk, const Ticket& t) {
+  if (output_format(g) == Format::json) {
+    emit_json(g, ticket_json(t, compute_sla(t, desk.settings(), desk.now()), desk.zone()));
+    return;
+  }
+  emit(g, t.id + " " + t.status + (t.assignee.empty() ? "" : " " + t.assignee) + "\n");
+}
+
 // Runs one lifecycle verb and prints the ticket's new status (or its JSON).
 void act(const Globals& g, const std::string& id, Json fields, const std::string& summary) {
   Desk desk = open_desk(g);
   Ticket t = fields.contains("kb") ? act_with_article(desk, id, std::move(fields), summary)
                                    : act_on_ticket(desk, id, std::move(fields), summary);
   after_write(desk);
-  if (output_format(g) == Format::json) {
-    emit_json(g, ticket_json(t, compute_sla(t, desk.settings(), desk.now()), desk.zone()));
-    return;
-  }
-  emit(g, t.id + " " + t.status + (t.assignee.empty() ? "" : " " + t.assignee) + "\n");
+  print_ticket_state(g, desk, t);
 }
 
 Json fields(const std::string& action) {
@@ -260,6 +302,14 @@ Json fields(const std::string& action) {
 
 void need_text(const std::string& v, const char* flag) {
   if (v.empty()) refuse("missing required information: {}", flag);
+}
+
+// Refuses (exit 4) naming every flag of `texts` left empty, in one line.
+void need_texts(const std::vector<std::pair<std::string, const char*>>& texts) {
+  std::vector<std::string> missing;
+  for (const auto& [v, flag] : texts)
+    if (v.empty()) missing.push_back(flag);
+  if (!missing.empty()) refuse("missing required information: {}", fmt::join(missing, ", "));
 }
 
 void run_log(const Globals& g, const std::string& id_in) {
@@ -295,16 +345,19 @@ void register_ticket(CLI::App& app, Globals& g) {
   n->add_option("--title", no->in.title, "one-line summary");
   n->add_option("--customer", no->in.customer, "who asks");
   n->add_option("--contact", no->in.contact, "phone or email");
-  n->add_option("--channel", no->in.channel)
-      ->check(CLI::IsMember({"hotline", "email", "web", "walk-in", "monitoring"}));
-  n->add_option("--priority", no->in.priority)->check(CLI::IsMember({"P1", "P2", "P3", "P4"}));
+  n->add_option("--channel", no->in.channel)->transform(one_of(ticket_channels()));
+  n->add_option("--priority", no->in.priority)->transform(one_of(ticket_priorities()));
   n->add_option("--category", no->in.category);
   n->add_option("--need", no->in.need, "what the customer needs");
-  n->add_option("--required-by", no->in.required_by, "by when (ISO 8601)");
+  n->add_option("--required-by", no->in.required_by,
+                "by when (ISO 8601, +2h, +3d, 'today 18:00', 'tomorrow 09:00', '明天 09:00')");
   n->add_option("--env", no->env, "environment key=value (repeatable)");
   n->add_flag("--major", no->in.major, "a major incident");
   n->add_option("--template", no->template_name,
                 "fill fields from templates/<NAME>.yaml (flags given override it)");
+  n->add_option("--reopens", no->in.reopens,
+                "a closed ticket this one takes up again (past its reopen window); its fields "
+                "fill those not given");
   add_format_flags(n, g);
   n->callback([&g, no] { run_new(g, *no); });
 
@@ -355,7 +408,7 @@ void register_ticket(CLI::App& app, Globals& g) {
   auto* pending = verb("pending", "wait on the customer, a vendor or a third party");
   pending->add_option("--reason", ao->reason)
       ->required()
-      ->check(CLI::IsMember({"customer", "vendor", "third-party"}));
+      ->transform(one_of({"customer", "vendor", "third-party"}));
   pending->add_option("TEXT", ao->text);
   pending->callback([&g, ao] {
     auto f = fields("pending");
@@ -372,10 +425,13 @@ void register_ticket(CLI::App& app, Globals& g) {
   esc->add_option("--done", ao->done, "what was found and tried");
   esc->add_option("--assign", ao->assign, "l2 consultant to assign");
   esc->callback([&g, ao] {
-    need_text(ao->reason, "--reason");
-    need_text(ao->done, "--done");
+    need_texts({{ao->reason, "--reason"}, {ao->done, "--done"}});
     auto f = fields("escalate");
     Desk desk = open_desk(g);
+    std::string to = ao->to;
+    if (to.size() >= 7 && upper_ascii(to.substr(0, 7)) == "VENDOR:") to = "vendor:" + to.substr(7);
+    if (upper_ascii(to) == "L2") to = "l2";
+    ao->to = to;
     if (ao->to == "l2") {
       f["to"] = "l2";
       if (!ao->assign.empty()) {
@@ -396,7 +452,7 @@ void register_ticket(CLI::App& app, Globals& g) {
     act(g, ao->id, f, "to " + ao->to);
   });
   auto* de = verb("de-escalate", "a fix comes back down to l1 or l2");
-  de->add_option("--to", ao->to)->required()->check(CLI::IsMember({"l1", "l2"}));
+  de->add_option("--to", ao->to)->required()->transform(one_of({"l1", "l2"}));
   de->add_option("--reason", ao->reason);
   de->callback([&g, ao] {
     need_text(ao->reason, "--reason");
@@ -441,21 +497,51 @@ void register_ticket(CLI::App& app, Globals& g) {
     f["reason"] = ao->reason;
     act(g, ao->id, f, ao->reason);
   });
-  auto* link = verb("link", "tie a ticket to a major incident");
-  link->add_option("--parent", ao->parent)->required();
+  auto* link = verb("link", "tie a ticket to a major incident, or --clear its link");
+  auto* parent_opt = link->add_option("--parent", ao->parent, "the major incident");
+  link->add_flag("--clear", ao->clear, "remove the parent link")->excludes(parent_opt);
   link->callback([&g, ao] {
+    if (ao->parent.empty() && !ao->clear) usage_error("link: give --parent ID or --clear");
     Desk desk = open_desk(g);
-    std::string parent = resolve_ticket_id(desk, ao->parent);
-    if (parent == resolve_ticket_id(desk, ao->id)) refuse("a ticket cannot be its own parent");
-    auto f = fields("link");
-    f["parent"] = parent;
-    act(g, ao->id, f, "parent " + parent);
+    Ticket t = link_ticket(desk, ao->id, ao->clear ? "" : ao->parent);
+    after_write(desk);
+    print_ticket_state(g, desk, t);
+  });
+
+  auto eo = std::make_shared<EditOptions>();
+  auto* edit = app.add_subcommand("edit", "correct a ticket's intake fields, with a reason");
+  edit->add_option("ID", eo->id, "ticket ID or unique prefix")->required();
+  auto text_opt = [&](const char* flag, std::optional<std::string>& into, const char* help) {
+    edit->add_option_function<std::string>(
+        flag, [&into](const std::string& v) { into = v; }, help);
+  };
+  text_opt("--title", eo->edit.title, "one-line summary");
+  edit->add_option_function<std::string>(
+          "--priority", [eo](const std::string& v) { eo->edit.priority = v; },
+          "P1..P4 (re-times the SLA clocks from creation)")
+      ->transform(one_of(ticket_priorities()));
+  text_opt("--customer", eo->edit.customer, "who asks");
+  text_opt("--contact", eo->edit.contact, "phone or email");
+  text_opt("--category", eo->edit.category, "category ('' removes it)");
+  text_opt("--need", eo->edit.need, "what the customer needs");
+  text_opt("--required-by", eo->edit.required_by, "by when (as for `new`)");
+  edit->add_option("--env", eo->env, "environment key=value (repeatable; key= removes the key)");
+  edit->add_option("--reason", eo->edit.reason, "why the correction (required)");
+  add_format_flags(edit, g);
+  edit->callback([&g, eo] {
+    eo->edit.environment = env_pairs(eo->env);
+    Desk desk = open_desk(g);
+    Ticket t = edit_ticket(desk, eo->id, eo->edit);
+    if (eo->edit.required_by)
+      for (const auto& w : intake_warnings(t, desk.zone())) warn(w);
+    after_write(desk);
+    print_ticket_state(g, desk, t);
   });
 
   auto lid = std::make_shared<std::string>();
   auto* log = app.add_subcommand("log", "an object's audit trail from git history");
   log->add_option("ID", *lid)->required();
-  add_format_flags(log, g);
+  add_format_flags(log, g, false, kMarkdownFormats);
   log->callback([&g, lid] { run_log(g, *lid); });
 }
 

@@ -17,9 +17,9 @@ set -eu
 SDESK=${SDESK:-sdesk}
 to=${HANDOVER_TO:-}
 if [ -z "$to" ]; then
-  # The first person on duty one hour from now who is not the one handing over.
-  next=$(date -d '+1 hour' '+%Y-%m-%dT%H:%M' 2>/dev/null || date '+%Y-%m-%dT%H:%M')
-  to=$("$SDESK" duty who --at "$next" --format csv | tail -n +2 | cut -d, -f1 |
+  # The first person on duty one hour from now who is not the one handing over. sdesk reads
+  # "+1h" on its own clock (SDESK_NOW when set) in the desk's zone, whatever the machine's zone.
+  to=$("$SDESK" duty who --at "+1h" --format csv | tail -n +2 | cut -d, -f1 |
        grep -v -x "${SDESK_USER:-}" | head -n 1 || true)
 fi
 if [ -z "$to" ]; then

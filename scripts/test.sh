@@ -7,10 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh -DSDESK_WERROR=ON
-# The monthly report's browser test needs Debian's chromium (the test fails without it).
-if ! command -v chromium >/dev/null 2>&1; then
+# The monthly report's browser test needs Debian's chromium (the test fails without it), and a
+# CJK font so that its screenshot shows the Chinese page as a reader sees it.
+if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
+    fonts-noto-cjk >/dev/null
 fi
 cmake --build build --target check-format
 (cd build && ctest --output-on-failure)

@@ -84,7 +84,7 @@ TEST_SUITE("command/kb") {
     CHECK(a["author"] == "l1a");
     CHECK(a["reviewer"].is_null());
     CHECK(a["tickets"] == nlohmann::json::array({tid}));
-    CHECK(a["symptom"] == "恢复打印");
+    CHECK(a["symptom"] == "打印机脱机");  // what the customer saw, not the need (恢复打印)
     CHECK(a["environment"] == "os=Windows11");
     CHECK(a["cause"] == "端口被安全软件删除");
     CHECK(a["solution"] == "重新添加打印机端口");

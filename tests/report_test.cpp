@@ -2,8 +2,11 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <set>
 
+#include "lib/report/kpi.hpp"
 #include "tests/helpers.hpp"
 
 using namespace sdesk::test;
@@ -11,6 +14,15 @@ using namespace sdesk::test;
 namespace {
 
 const std::string kDay = "2026-03-";
+
+// The headless browser of the page tests; the test fails when there is none.
+std::string chromium() {
+  for (const char* b : {"chromium", "chromium-browser"})
+    if (sh(std::filesystem::current_path(), std::string("sh -c 'command -v ") + b + "'").code == 0)
+      return b;
+  FAIL("chromium is not installed (scripts/test.sh installs Debian's chromium)");
+  return "";
+}
 
 // Runs one step at a fixed time; fails the test when it is refused.
 void step(TestDesk& d, const std::string& at, const std::string& args, const std::string& as) {
@@ -384,15 +396,7 @@ TEST_SUITE("command/report") {
 
 TEST_SUITE("command/report") {
   TEST_CASE("the monthly HTML loads in headless chromium with no network and shows its charts") {
-    std::string browser;
-    for (const char* b : {"chromium", "chromium-browser"})
-      if (sh(std::filesystem::current_path(), std::string("sh -c 'command -v ") + b + "'").code ==
-          0) {
-        browser = b;
-        break;
-      }
-    REQUIRE_MESSAGE(!browser.empty(),
-                    "chromium is not installed (scripts/test.sh installs Debian's chromium)");
+    std::string browser = chromium();
     TestDesk d("2026-03-02T09:00:00+08:00");
     std::string a = d.new_ticket("P1", "核心交换机故障");
     REQUIRE(d.sdesk("take " + a, "l1a").code == 0);
@@ -420,5 +424,103 @@ TEST_SUITE("command/report") {
     CHECK(dom.out.find("响应及时率") != std::string::npos);
     CHECK(dom.out.find("测试服务台 月度服务报告") != std::string::npos);
     std::filesystem::remove(d.dir() / "month.html");
+  }
+
+  TEST_CASE("the monthly page is a PM's page: Chinese labels, sections, targets, last month") {
+    std::string browser = chromium();
+    TestDesk d("2026-02-10T09:00:00+08:00");
+    d.new_ticket("P3", "上月的工单");  // the previous month, for the comparison
+    d.at("2026-03-02T09:00:00+08:00");
+    Run m = d.sdesk(
+        "new --title 核心交换机故障 --customer 全院 --contact 8000 --channel monitoring --priority "
+        "P1 "
+        "--need 恢复网络 --required-by 'today 12:00' --env site=A --major",
+        "l1a");
+    REQUIRE(m.code == 0);
+    std::string child = d.new_ticket("P2", "财务系统无法登录");
+    REQUIRE(d.sdesk("link " + child + " --parent " + m.line()).code == 0);
+    REQUIRE(d.sdesk("take " + child, "l1a").code == 0);
+    REQUIRE(d.sdesk("start " + child, "l1a").code == 0);
+    REQUIRE(d.sdesk("complaint new --customer 财务部 --text 电话总是占线", "l1a").code == 0);
+    d.at("2026-03-03T09:00:00+08:00");  // the major incident is now late
+    std::string file = (d.dir() / "month.html").string();
+    Run html = d.sdesk("report monthly --period 2026-03 --format html -o " + q(file));
+    REQUIRE_MESSAGE(html.code == 0, html.err);
+    std::string page = read_file(file);
+    CHECK(page.find("Noto Sans CJK SC") != std::string::npos);  // a CJK font stack
+    CHECK(page.find("@page { size: A4") != std::string::npos);  // printable on A4
+    TempDir profile;
+    std::string flags =
+        " --headless --no-sandbox --disable-gpu --disable-background-networking"
+        " --no-first-run --hide-scrollbars --user-data-dir=" +
+        q(profile.path().string()) +
+        " --proxy-server=127.0.0.1:9 --host-resolver-rules='MAP * ~NOTFOUND' ";
+    Run dom = sh(d.dir(), browser + flags + "--dump-dom " + q("file://" + file) + " 2>/dev/null");
+    REQUIRE(dom.code == 0);
+    // What a reader sees: the body's text, tags and styles left out.
+    std::string body = dom.out.substr(dom.out.find("<body"));
+    std::string text;
+    bool tag = false;
+    for (char c : body) {
+      if (c == '<') tag = true;
+      if (!tag) text += c;
+      if (c == '>') {
+        tag = false;
+        text += ' ';
+      }
+    }
+    for (const char* section : {"考核指标",
+                                "本期",
+                                "上期",
+                                "目标",
+                                "是否达标",
+                                "生成时间",
+                                "2026-03-03 09:00",
+                                "顾问排名",
+                                "王五",
+                                "客户投诉",
+                                "电话总是占线",
+                                "重大事件",
+                                "核心交换机故障",
+                                "超时工单",
+                                "每日工单量",
+                                "响应及时率",
+                                "一线",
+                                "二线",
+                                "厂商",
+                                "专业技术能力",
+                                "2026-02-01 至 2026-02-28"})
+      CHECK_MESSAGE(text.find(section) != std::string::npos, section);
+    CHECK(text.find(m.line()) != std::string::npos);  // the major incident, late, in two tables
+    // No English key anywhere a reader looks.
+    std::string word;
+    std::set<std::string> words;
+    for (char c : text + " ") {
+      if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+        word += c;
+      } else {
+        if (!word.empty()) words.insert(word);
+        word.clear();
+      }
+    }
+    std::vector<std::string> keys = {"l1",       "l2",         "vendor",      "tech",
+                                     "response", "resolution", "attitude",    "communication",
+                                     "callback", "received",   "in_progress", "assigned",
+                                     "closed",   "new",        "key",         "tier",
+                                     "sdesk"};
+    for (const auto& [key, name] : sdesk::kpi_names()) keys.push_back(key);
+    for (const auto& key : keys)
+      CHECK_MESSAGE(words.count(key) == 0, "visible English key: " << key);
+    // A screenshot of the page as printed on A4 width, for a person to look at.
+    std::string png =
+        (d.dir().parent_path() / (d.dir().filename().string() + "-month.png")).string();
+    Run shot = sh(d.dir(), browser + flags + "--window-size=794,3200 --screenshot=" + q(png) + " " +
+                               q("file://" + file) + " 2>/dev/null");
+    CHECK(shot.code == 0);
+    CHECK(read_file(png).size() > 10000);
+    if (const char* keep = std::getenv("SDESK_KEEP_SCREENSHOT"))
+      std::filesystem::copy_file(png, keep, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::remove(png);
+    std::filesystem::remove(file);
   }
 }

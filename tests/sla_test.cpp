@@ -56,13 +56,9 @@ TEST_SUITE("command/sla") {
   TEST_CASE("calendar import: one commit by the PM, comments kept, refusals write nothing") {
     TestDesk d("2026-01-05T09:00:00+08:00");
     int base = d.commits();
-    import_2026(d);
-    CHECK(d.commits() == base + 1);
+    import_2026(d);  // the year `init` built in, as the file has it: nothing to commit
+    CHECK(d.commits() == base);
     CHECK(d.clean());
-    std::string msg = d.git("log -1 --format=%B").out;
-    CHECK(msg.rfind("desk: calendar-import — 2026: 33 holidays, 6 workdays", 0) == 0);
-    CHECK(msg.find("Sdesk-Object: desk") != std::string::npos);
-    CHECK(msg.find("Sdesk-Action: calendar-import") != std::string::npos);
     std::string yaml = d.git("show HEAD:desk.yaml").out;
     CHECK(yaml.find("timezone: Asia/Shanghai            # IANA name") != std::string::npos);
     CHECK(yaml.find("# Dated days off and dated extra working days") != std::string::npos);
@@ -81,6 +77,12 @@ TEST_SUITE("command/sla") {
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK(r.json()["years"] == nlohmann::json::array({2027}));
+    CHECK(r.json()["changed"] == true);
+    CHECK(d.commits() == base + 1);
+    std::string msg = d.git("log -1 --format=%B").out;
+    CHECK(msg.rfind("desk: calendar-import — 2027: 1 holidays, 0 workdays", 0) == 0);
+    CHECK(msg.find("Sdesk-Object: desk") != std::string::npos);
+    CHECK(msg.find("Sdesk-Action: calendar-import") != std::string::npos);
     CHECK(d.sdesk("calendar check 2027-01-01 --json").json()["reason"] == "holiday:元旦");
     CHECK(d.sdesk("calendar check 2027-01-04 --json").json()["reason"] == "weekday");
     std::filesystem::remove(y2027);

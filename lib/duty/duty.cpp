@@ -7,6 +7,7 @@
 #include "lib/ticket/scan.hpp"
 #include "lib/ticket/sla.hpp"
 #include "lib/util/error.hpp"
+#include "lib/util/text.hpp"
 
 namespace sdesk {
 
@@ -70,9 +71,10 @@ const std::vector<Shift>& default_shifts() {
 Shift parse_shift(const std::string& spec) {
   auto eq = spec.find('=');
   std::string name = spec.substr(0, eq);
-  static const std::regex name_re(R"(^[A-Za-z0-9][A-Za-z0-9_-]*$)");
-  if (!std::regex_match(name, name_re))
-    usage_error("--shift: '{}' is not a shift name (letters, digits, - and _)", name);
+  // A name is one word of any script (夜班), with no space, comma or control character.
+  bool word = !name.empty() && text_problem(name, true).empty() &&
+              name.find_first_of(" \t,") == std::string::npos && name[0] != '-';
+  if (!word) usage_error("--shift: '{}' is not a shift name (one word: 夜班, night, late-2)", name);
   if (eq != std::string::npos) return shift_from_hours(name, spec.substr(eq + 1), "--shift");
   for (const auto& s : default_shifts())
     if (s.name == name) return s;
@@ -218,7 +220,7 @@ Handover gather_handover(const Desk& desk, const std::string& to, const std::str
   Json complaints = Json::array();
   std::vector<Complaint> open_complaints;
   for (auto& c : all_complaints(desk))
-    if (c.status != "closed") open_complaints.push_back(std::move(c));
+    if (c.status != "closed" && c.status != "cancelled") open_complaints.push_back(std::move(c));
   std::stable_sort(open_complaints.begin(), open_complaints.end(),
                    [](const Complaint& a, const Complaint& b) { return a.due < b.due; });
   for (const auto& c : open_complaints)

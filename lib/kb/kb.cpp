@@ -276,7 +276,7 @@ Article create_article(Desk& desk, const ArticleText& text, const std::string& f
       ticket = load_ticket(desk, from_ticket);
       desk.refuse_if_hand_edited(ticket_path(ticket->id));
       t.title = ticket->title;
-      t.symptom = ticket->need;
+      t.symptom = ticket->title;  // what the customer saw; their need is what they asked for
       t.environment = environment_text(ticket->environment);
       for (const auto& e : ticket->events) {
         if (str(e, "action") != "resolve") continue;

@@ -117,6 +117,9 @@ std::vector<CallbackRecord> ticket_callbacks(const Ticket& t) {
       r.feedback = str(e, "feedback");
       r.needs_action = e.value("opens_action", false);
       r.owner = t.owner;
+      r.customer = t.customer;
+      r.contact = t.contact;
+      r.title = t.title;
       out.push_back(r);
       if (r.needs_action) open = out.size() - 1;
     } else if ((a == "callback-plan" || a == "callback-reply") && open) {
@@ -269,7 +272,7 @@ CallbackRecord plan_callback(Desk& desk, const std::string& ticket, const std::s
   if (owner.empty()) refuse("missing required information: --owner");
   if (due.empty()) refuse("missing required information: --due");
   desk.staff_member(owner);
-  std::string due_at = desk.stamp(desk.parse(due, "--due"));
+  std::string due_at = desk.stamp(parse_deadline(desk, due, "--due"));
   Ticket t = append_one(
       desk, ticket,
       [&](const Ticket& cur) {

@@ -24,6 +24,9 @@ struct CallbackRecord {
   bool has_plan = false;      // an improvement plan was recorded after it
   bool has_reply = false;     // an answer to the customer was recorded after it
   std::string owner;          // the ticket's owner (the consultant)
+  std::string customer;       // the ticket's customer, to call
+  std::string contact;        // the ticket's contact (phone or email)
+  std::string title;          // the ticket's title
   std::string plan_owner;     // who owns the plan, if any
   std::string plan;           // the plan text
   std::string plan_due;       // the plan's due time (ISO 8601)

@@ -21,7 +21,9 @@ std::string why_illegal(const Complaint& c, const Json& e) {
   if (a == "new") return c.status.empty() ? "" : "the complaint already exists";
   if (c.status.empty()) return "the complaint has no 'new' event";
   if (a == "alias" || a == "conflict") return "";
-  if (c.status == "closed") return fmt::format("cannot {} a closed complaint", a);
+  if (c.status == "closed" || c.status == "cancelled")
+    return fmt::format("cannot {} a {} complaint", a, c.status);
+  if (a == "cancel") return "";
   auto from = [&](std::initializer_list<const char*> ok) {
     for (const char* s : ok)
       if (c.status == s) return std::string();
@@ -80,6 +82,8 @@ void apply(Complaint& c, const Json& e) {
   } else if (a == "close") {
     c.status = "closed";
     c.closed_at = str(e, "at");
+  } else if (a == "cancel") {
+    c.status = "cancelled";  // recorded by mistake: it counts in no KPI
   } else if (a == "escalate") {
     c.escalated_at = str(e, "at");
   }
@@ -127,7 +131,7 @@ Complaint fold_complaint(const std::string& id, std::vector<Json> events, Time n
       c.illegal[str(e, "id")] = why;
   }
   c.events = std::move(events);
-  if (c.status != "closed" && !c.due.empty()) {
+  if (c.status != "closed" && c.status != "cancelled" && !c.due.empty()) {
     static const Zone utc = date::locate_zone("UTC");
     try {
       c.overdue = now > parse_time(c.due, utc, "due");
@@ -242,9 +246,12 @@ Complaint create_complaint(Desk& desk, const ComplaintIntake& in) {
 Complaint act_on_complaint(Desk& desk, const std::string& prefix, Json fields) {
   const Staff& op = desk.op();
   std::string action = fields["action"].get<std::string>();
-  if (action == "close" && op.role != "pm")
-    refuse("{} ({}) may not close a complaint: only the PM closes one", op.id, op.role);
-  if (action != "close" && action != "escalate" && str(fields, "text").empty())
+  if ((action == "close" || action == "cancel") && op.role != "pm")
+    refuse("{} ({}) may not {} a complaint: only the PM does", op.id, op.role, action);
+  if (action == "cancel" && str(fields, "reason").empty())
+    refuse("missing required information: --reason");
+  if (action != "close" && action != "cancel" && action != "escalate" &&
+      str(fields, "text").empty())
     refuse("missing required information: --text");
   return desk.write([&] {
     std::string id = resolve_complaint_id(desk, prefix);
@@ -259,7 +266,8 @@ Complaint act_on_complaint(Desk& desk, const std::string& prefix, Json fields) {
     std::vector<Json> events = c.events;
     desk.append_event(events, e);
     Complaint next = fold_complaint(id, std::move(events), desk.now());
-    desk.commit({{path, complaint_yaml(next)}}, id, action, str(e, "text"));
+    desk.commit({{path, complaint_yaml(next)}}, id, action,
+                str(e, action == "cancel" ? "reason" : "text"));
     return next;
   });
 }
@@ -327,6 +335,7 @@ std::string complaint_form_md(const Complaint& c, const Desk& desk) {
                           : c.status == "investigating" ? "调查中"
                           : c.status == "measures"      ? "整改中"
                           : c.status == "replied"       ? "已答复"
+                          : c.status == "cancelled"     ? "已撤销"
                                                         : "已关闭";
   std::string accepted = !c.reply_accepted ? "—" : *c.reply_accepted ? "是" : "否";
   std::string out = "# 客户投诉反馈表\n\n";

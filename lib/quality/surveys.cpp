@@ -68,7 +68,8 @@ std::string response_yaml(const SurveyResponse& r) {
   return emit_yaml(response_file_json(r), "sdesk survey response (服务满意度调查问卷)");
 }
 
-std::string normal_form(const std::string& f) {
+std::string normal_form(const std::string& given) {
+  std::string f = fold_case(given);
   if (f.empty() || f == "questionnaire" || f == "问卷" || f == "问卷调查") return "questionnaire";
   if (f == "interview" || f == "访谈" || f == "面访") return "interview";
   if (f == "phone" || f == "电话" || f == "电话回访") return "phone";
@@ -140,6 +141,15 @@ void check_score(const std::string& dim, int v) {
 }
 
 }  // namespace
+
+const std::map<std::string, std::string>& survey_dimension_names() {
+  static const std::map<std::string, std::string> n = {{"tech", "专业技术能力"},
+                                                       {"response", "响应及时性"},
+                                                       {"resolution", "解决及时性"},
+                                                       {"attitude", "服务态度"},
+                                                       {"communication", "沟通表达能力"}};
+  return n;
+}
 
 const std::vector<std::string>& survey_dimensions() {
   static const std::vector<std::string> d = {"tech", "response", "resolution", "attitude",

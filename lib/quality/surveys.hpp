@@ -37,6 +37,8 @@ struct SurveyCampaign {
 
 // The five dimensions in form order.
 const std::vector<std::string>& survey_dimensions();
+// Each dimension's Chinese name (tech -> 专业技术能力, …), as the questionnaire prints it.
+const std::map<std::string, std::string>& survey_dimension_names();
 // Every campaign, in (period, name) order.
 std::vector<SurveyCampaign> all_campaigns(const Desk& desk);
 // One campaign; exit 3 when absent.

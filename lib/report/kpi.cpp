@@ -189,8 +189,9 @@ KpiInputs load_kpi_inputs(const Desk& desk, const std::optional<Period>& only, b
   in.callbacks = std::move(callbacks);
   std::vector<KpiComplaint> complaints;
   for (const auto& c : all_complaints(desk))
-    complaints.push_back({c.id, c.customer, c.ticket, c.against, c.cause, c.status, c.due,
-                          c.created_at, c.closed_at, c.overdue});
+    if (c.status != "cancelled")  // recorded by mistake: counted nowhere
+      complaints.push_back({c.id, c.customer, c.ticket, c.against, c.cause, c.status, c.due,
+                            c.created_at, c.closed_at, c.overdue, c.text});
   in.complaints = std::move(complaints);
   std::vector<KpiSurvey> surveys;
   for (const auto& r : all_survey_responses(desk)) surveys.push_back({r.customer, r.at, r.scores});
@@ -244,12 +245,21 @@ Json compute_kpi(const KpiInputs& in, const Period& p, Zone zone, Time now) {
     if (t.reopen_count > 0) ++reopened;
     if (t.left_l1) ++esc;
     if (t.to_vendor) ++vesc;
-    if (responded && st.minutes_to_response) {
-      sum_tta += static_cast<double>(*st.minutes_to_response);
+    // Means of exact durations (seconds), so that truncating each ticket's minutes does not
+    // pull them down; rounded once, where they are shown.
+    // (A state that carries minutes only counts them whole.)
+    auto exact = [](const std::optional<std::int64_t>& secs,
+                    const std::optional<std::int64_t>& mins) -> std::optional<double> {
+      if (secs) return static_cast<double>(*secs) / 60.0;
+      if (mins) return static_cast<double>(*mins);
+      return std::nullopt;
+    };
+    if (auto v = exact(st.seconds_to_response, st.minutes_to_response); responded && v) {
+      sum_tta += *v;
       ++n_tta;
     }
-    if (is_resolved && st.minutes_to_resolve) {
-      sum_ttr += static_cast<double>(*st.minutes_to_resolve);
+    if (auto v = exact(st.seconds_to_resolve, st.minutes_to_resolve); is_resolved && v) {
+      sum_ttr += *v;
       ++n_ttr;
     }
     if (t.status == "closed") {
@@ -449,14 +459,30 @@ const std::vector<std::string>& scorecard_keys() {
   return k;
 }
 
+std::map<std::string, double> scorecard_weights(const Settings& s, const std::string& role) {
+  if (auto it = s.kpi_role_weights.find(role); it != s.kpi_role_weights.end()) return it->second;
+  std::map<std::string, double> w = s.kpi_weights;
+  if (w.empty() && role == "l2")
+    // An l2 consultant works what l1 could not: rated on time, on reopening and on the
+    // customer's word, never on first-line resolution, which no escalated ticket can earn.
+    return {{"response_ontime_rate", 0.2},
+            {"resolve_ontime_rate", 0.4},
+            {"reopen_rate", 0.2},
+            {"callback_satisfaction", 0.2}};
+  if (w.empty())
+    w = {{"response_ontime_rate", 0.3},
+         {"resolve_ontime_rate", 0.3},
+         {"first_line_resolution_rate", 0.2},
+         {"callback_satisfaction", 0.2}};
+  if (role == "l2") w.erase("first_line_resolution_rate");
+  return w;
+}
+
 Json performance_report(const KpiInputs& all_in, const Period& p, const Desk& desk) {
   KpiInputs in = window(all_in, p, desk.zone());
-  std::map<std::string, double> weights = desk.settings().kpi_weights;
-  if (weights.empty())
-    weights = {{"response_ontime_rate", 0.3},
-               {"resolve_ontime_rate", 0.3},
-               {"first_line_resolution_rate", 0.2},
-               {"callback_satisfaction", 0.2}};
+  std::map<std::string, std::map<std::string, double>> by_role;
+  for (const char* role : {"l1", "l2"}) by_role[role] = scorecard_weights(desk.settings(), role);
+  const std::map<std::string, double>& weights = by_role["l1"];
   Json rows = Json::array();
   for (const auto& [id, s] : desk.staff()) {
     if (!s.active || (s.role != "l1" && s.role != "l2")) continue;
@@ -486,7 +512,7 @@ Json performance_report(const KpiInputs& all_in, const Period& p, const Desk& de
     Json k = Json::object();
     for (const auto& key : scorecard_keys()) k[key] = all[key];
     double sum = 0, wsum = 0;
-    for (const auto& [key, w] : weights) {
+    for (const auto& [key, w] : by_role[s.role]) {
       if (!all.contains(key) || !all[key].is_number()) continue;
       double v = all[key].get<double>();
       if (key == "callback_satisfaction")
@@ -515,9 +541,13 @@ Json performance_report(const KpiInputs& all_in, const Period& p, const Desk& de
   for (auto& r : rows) r["rank"] = ++rank;
   Json w = Json::object();
   for (const auto& [key, v] : weights) w[key] = v;
+  Json w_roles = Json::object();
+  for (const auto& [role, ws] : by_role)
+    for (const auto& [key, v] : ws) w_roles[role][key] = v;
   Json doc = Json::object();
   doc["period"] = {{"from", p.from_text}, {"to", p.to_text}};
-  doc["weights"] = w;
+  doc["weights"] = w;  // l1's, as before tiers had their own
+  doc["weights_by_role"] = w_roles;
   doc["rows"] = rows;
   return doc;
 }
@@ -560,8 +590,108 @@ Json complaints_report(const KpiInputs& in, const std::optional<Period>& p, Zone
   return doc;
 }
 
-Json monthly_data(const KpiInputs& in, const Period& p, Zone zone, Time now) {
+Period previous_period(const Period& p, Zone zone) {
+  date::local_days from = local_day(p.from, zone), to = local_day(p.to, zone);
+  date::year_month_day f{from}, t{to};
+  Period prev;
+  bool month = f.day() == date::day{1} && t.day() == date::day{1} &&
+               date::year_month{t.year(), t.month()} ==
+                   date::year_month{f.year(), f.month()} + date::months{1} &&
+               day_start(from, zone) == p.from && day_start(to, zone) == p.to;
+  if (month) {
+    date::year_month ym = date::year_month{f.year(), f.month()} - date::months{1};
+    date::local_days start{ym / date::day{1}};
+    prev = {day_start(start, zone), p.from, format_day(start), format_day(from - date::days{1})};
+  } else {
+    Time start = p.from - (p.to - p.from);
+    prev = {start, p.from, format_day(local_day(start, zone)),
+            format_day(local_day(p.from - std::chrono::seconds(1), zone))};
+  }
+  return prev;
+}
+
+std::map<std::string, double> kpi_targets(const Settings& s) {
+  std::map<std::string, double> t = {{"response_ontime_rate", 0.95},
+                                     {"resolve_ontime_rate", 0.90},
+                                     {"first_line_resolution_rate", 0.70},
+                                     {"reopen_rate", 0.05},
+                                     {"callback_rate", 0.30},
+                                     {"callback_satisfaction", 4.5},
+                                     {"complaint_ontime_rate", 1.0}};
+  for (const auto& [k, v] : s.kpi_targets) t[k] = v;
+  return t;
+}
+
+bool kpi_lower_is_better(const std::string& key) {
+  return key == "escalation_rate" || key == "vendor_escalation_rate" || key == "reopen_rate" ||
+         key == "mtta_minutes" || key == "mttr_minutes" || key == "complaints";
+}
+
+Json monthly_data(const KpiInputs& in, const Period& p, const Desk& desk) {
+  Zone zone = desk.zone();
+  Time now = desk.now();
   Json doc = kpi_report(in, p, zone, now);
+  doc["generated_at"] = desk.stamp(now);
+  Period prev = previous_period(p, zone);
+  doc["previous"] = {{"period", {{"from", prev.from_text}, {"to", prev.to_text}}},
+                     {"kpi", compute_kpi(window(in, prev, zone), prev, zone, now)}};
+  Json targets = Json::object();
+  for (const auto& [k, v] : kpi_targets(desk.settings())) targets[k] = v;
+  doc["targets"] = targets;
+  Json ranking = Json::array();
+  Json performance = performance_report(in, p, desk);
+  for (const auto& r : performance["rows"])
+    ranking.push_back({{"rank", r["rank"]},
+                       {"staff", r["staff"]},
+                       {"name", r["name"]},
+                       {"role", r["role"]},
+                       {"score", r["score"]},
+                       {"tickets", r["kpi"]["tickets"]}});
+  doc["ranking"] = ranking;
+  Json complaints = Json::array();
+  if (in.complaints)
+    for (const auto& c : *in.complaints)
+      if (in_period(c.created_at, p, zone))
+        complaints.push_back({{"id", c.id},
+                              {"customer", c.customer},
+                              {"text", c.text},
+                              {"status", c.status},
+                              {"due", c.due},
+                              {"overdue", c.overdue},
+                              {"closed_at", c.closed_at.empty() ? Json() : Json(c.closed_at)}});
+  doc["complaints"] = complaints;
+  Json majors = Json::array(), breached = Json::array();
+  auto name_of = [&](const std::string& id) {
+    auto it = desk.staff().find(id);
+    return it == desk.staff().end() ? id : it->second.name;
+  };
+  for (const auto& kt : in.tickets) {
+    if (!created_in(kt, p, zone)) continue;
+    const Ticket& t = kt.t;
+    if (t.major) {
+      long children = 0;
+      for (const auto& other : in.tickets)
+        if (other.t.parent == t.id) ++children;
+      majors.push_back({{"id", t.id},
+                        {"title", t.title},
+                        {"status", t.status},
+                        {"created_at", t.created_at},
+                        {"resolved_at", t.resolved_at.empty() ? Json() : Json(t.resolved_at)},
+                        {"children", children}});
+    }
+    if (t.status != "cancelled" && (kt.st.response_breached || kt.st.resolve_breached))
+      breached.push_back({{"id", t.id},
+                          {"priority", t.priority},
+                          {"title", t.title},
+                          {"customer", t.customer},
+                          {"assignee", t.assignee},
+                          {"assignee_name", t.assignee.empty() ? "" : name_of(t.assignee)},
+                          {"status", t.status},
+                          {"response_breached", kt.st.response_breached},
+                          {"resolve_breached", kt.st.resolve_breached}});
+  }
+  doc["major_incidents"] = majors;
+  doc["breached"] = breached;
   Json days = Json::array();
   for (Time d = p.from; d < p.to;) {
     date::local_days ld = local_day(d, zone);

@@ -56,6 +56,7 @@ struct KpiComplaint {
   std::string created_at;  // when it was received
   std::string closed_at;   // when it was closed
   bool overdue = false;    // past due and not closed
+  std::string text;        // what the customer complained of
 };
 
 // One survey response as the KPIs need it.
@@ -103,14 +104,28 @@ std::string kpi_cell(const std::string& key, const Json& v);
 
 // The KPI keys a consultant's scorecard shows, in order.
 const std::vector<std::string>& scorecard_keys();
+// The weights of a role's scorecard: kpi.weights.<role>, else kpi.weights (without
+// first_line_resolution_rate for l2), else the defaults of docs/kpi.md for that tier.
+std::map<std::string, double> scorecard_weights(const Settings& s, const std::string& role);
 // Per consultant (active l1 and l2): the KPIs over the tickets they own or were assigned,
-// complaints against them, articles they wrote, and one weighted score (0..100), ranked.
+// complaints against them, articles they wrote, and one score (0..100) weighted for their
+// role, ranked.
 Json performance_report(const KpiInputs& in, const Period& p, const Desk& desk);
 // Complaints in the period (all time when p is nullopt): counts by cause, by person, by
 // month and the overdue share.
 Json complaints_report(const KpiInputs& in, const std::optional<Period>& p, Zone zone);
-// The data of the monthly report: kpi, per-day volume and SLA compliance, tier mix,
-// satisfaction by dimension.
-Json monthly_data(const KpiInputs& in, const Period& p, Zone zone, Time now);
+// The period of the same kind just before p: the previous calendar month for a month, else
+// the span of the same length ending where p begins.
+Period previous_period(const Period& p, Zone zone);
+// The target of each KPI that has one (kpi.targets of desk.yaml over the defaults of
+// docs/kpi.md); for escalation_rate, vendor_escalation_rate and reopen_rate a ceiling.
+std::map<std::string, double> kpi_targets(const Settings& s);
+// Whether a KPI is better lower (its target is a ceiling).
+bool kpi_lower_is_better(const std::string& key);
+// The data of the monthly report: generated_at, period, kpi with the previous period's
+// (`previous`) and the targets, per-day volume and SLA compliance, tier mix, the consultants'
+// ranking, complaints, major incidents and breached tickets of the period. `in` must hold the
+// tickets of both periods.
+Json monthly_data(const KpiInputs& in, const Period& p, const Desk& desk);
 
 }  // namespace sdesk

@@ -114,9 +114,9 @@ void Desk::load() {
 }
 
 void Desk::reload_staff() const {
+  // Read again on demand: a member at a time, or all of them when staff() is asked.
   staff_.clear();
   all_staff_ = false;
-  staff();
 }
 
 const std::map<std::string, Staff>& Desk::staff() const {

@@ -79,9 +79,10 @@ class Desk {
   Time now() const { return now_; }
   // Formats an instant in the desk's zone (ISO 8601 with offset).
   std::string stamp(Time t) const { return format_time(t, settings_.zone); }
-  // Parses a time typed by the operator, in the desk's zone when it has no offset.
+  // Parses a time typed by the operator, in the desk's zone when it has no offset; relative
+  // times (`+2h`, `today 18:00`, `明天 09:00`) count from now().
   Time parse(const std::string& text, const std::string& what) const {
-    return parse_time(text, settings_.zone, what);
+    return parse_when(text, settings_.zone, now_, what);
   }
   // Every staff member, by id (read on first use; one member is read alone by staff_member).
   const std::map<std::string, Staff>& staff() const;
@@ -157,7 +158,7 @@ class Desk {
   git_oid commit_by_day(const std::vector<FileChange>& changes, const std::string& object,
                         const std::string& action, const std::string& summary,
                         const std::vector<std::string>& also = {});
-  // Re-reads every staff file (after a change to staff files).
+  // Forgets the staff files read (after a change to staff files); they are read again on use.
   void reload_staff() const;
 
  private:

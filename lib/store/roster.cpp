@@ -44,15 +44,19 @@ void check_ssh_key(const std::string& key) {
 
 Staff add_staff(Desk& desk, Staff s) {
   check_short_id(s.id, "staff id");
+  s.role = canonical_choice(s.role, {"pm", "l1", "l2"});
   check_role(s.role);
   for (const auto& k : s.ssh_keys) check_ssh_key(k);
   return desk.write([&] {
-    bool first = desk.staff().empty();
+    // Only file names are looked at, so that adding a member does not read every other one.
+    bool first = true;
+    desk.walk("staff", [&](const std::string&, const git_oid&) { first = false; });
     if (first && s.role != "pm")
       refuse("the first staff member of a desk must be the PM (--role pm)");
     if (!first) require_pm(desk, "adds staff");
-    if (desk.staff().count(s.id)) refuse("staff member '{}' already exists", s.id);
-    if (std::string other = login_holder(desk, s.login, s.id); !other.empty())
+    if (desk.read(staff_path(s.id))) refuse("staff member '{}' already exists", s.id);
+    if (std::string other = s.login.empty() ? "" : login_holder(desk, s.login, s.id);
+        !other.empty())
       refuse("--login {}: already the login of {}", s.login, other);
     desk.refuse_if_hand_edited(staff_path(s.id));
     std::vector<FileChange> ch{{staff_path(s.id), emit_yaml(staff_json(s))}};
@@ -66,14 +70,16 @@ Staff add_staff(Desk& desk, Staff s) {
 }
 
 Staff set_staff(Desk& desk, const std::string& id, const StaffChange& c) {
-  if (c.role) check_role(*c.role);
+  std::optional<std::string> role = c.role;
+  if (role) role = canonical_choice(*role, {"pm", "l1", "l2"});
+  if (role) check_role(*role);
   for (const auto& k : c.ssh_keys) check_ssh_key(k);
   return desk.write([&] {
     require_pm(desk, "changes staff records");
     Staff s = desk.staff_member(id);
     Staff before = s;
     if (c.name) s.name = *c.name;
-    if (c.role) s.role = *c.role;
+    if (role) s.role = *role;
     if (c.email) s.email = *c.email;
     if (c.phone) s.phone = *c.phone;
     if (c.skills) s.skills = split_list(*c.skills);

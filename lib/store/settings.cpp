@@ -134,9 +134,18 @@ Settings load_settings(const std::string& text) {
     for (const auto& f : v) s.optional_intake.insert(f.get<std::string>());
   if (const Json& v = at(d, {"norms", "phone"}); v.is_string())
     s.phone_script = v.get<std::string>();
-  if (const Json& v = at(d, {"kpi", "weights"}); v.is_object())
+  if (const Json& v = at(d, {"kpi", "targets"}); v.is_object())
     for (auto it = v.begin(); it != v.end(); ++it)
-      s.kpi_weights[it.key()] = it.value().get<double>();
+      s.kpi_targets[it.key()] = it.value().get<double>();
+  // kpi.weights: {KEY: w} for every role, and/or {ROLE: {KEY: w}} for one role.
+  if (const Json& v = at(d, {"kpi", "weights"}); v.is_object())
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (it.value().is_object())
+        for (auto w = it.value().begin(); w != it.value().end(); ++w)
+          s.kpi_role_weights[it.key()][w.key()] = w.value().get<double>();
+      else
+        s.kpi_weights[it.key()] = it.value().get<double>();
+    }
   s.doc = std::move(p.doc);
   return s;
 }
@@ -203,7 +212,9 @@ intake:
 norms:
   phone: "您好，运维服务台，请问有什么可以帮您？"
 kpi:
-  weights: {{response_ontime_rate: 0.3, resolve_ontime_rate: 0.3, first_line_resolution_rate: 0.2, callback_satisfaction: 0.2}}
+  weights:                         # per role: each tier is rated on what it does (docs/kpi.md)
+    l1: {{response_ontime_rate: 0.3, resolve_ontime_rate: 0.3, first_line_resolution_rate: 0.2, callback_satisfaction: 0.2}}
+    l2: {{response_ontime_rate: 0.2, resolve_ontime_rate: 0.4, reopen_rate: 0.2, callback_satisfaction: 0.2}}
 # Who may do what on a ticket besides the PM, who may do everything: roles (l1, l2) or the
 # ticket's own people (owner: recorded it; assignee: works it now).
 permissions:

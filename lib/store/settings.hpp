@@ -46,7 +46,9 @@ struct Settings {
   std::map<std::string, std::vector<std::string>> permissions;  // action -> who may
   std::set<std::string> optional_intake;      // intake fields the desk made optional
   std::string phone_script;                   // norms.phone: what to say on the hotline
-  std::map<std::string, double> kpi_weights;  // report performance weights
+  std::map<std::string, double> kpi_weights;  // report performance weights (every role)
+  std::map<std::string, std::map<std::string, double>> kpi_role_weights;  // per role (l1, l2)
+  std::map<std::string, double> kpi_targets;  // kpi.targets: KPI key -> target (monthly report)
   bool require_signed = false;                // guard.require_signed: pushes need SSH signatures
   Json doc;                                   // the parsed file, for later readers
 };

@@ -219,8 +219,9 @@ void check_object_events(const std::string& commit, const std::string& path, con
       finding(fmt::format("{} wrote the article and may not publish it", by));
     if (article && action == "retire" && role != "pm" && by != writer)
       finding(fmt::format("only the PM or the author ({}) retires an article", writer));
-    if (!article && action == "close" && role != "pm")
-      finding(fmt::format("only the PM closes a complaint ({} is {})", by, role));
+    if (!article && (action == "close" || action == "cancel") && role != "pm")
+      finding(fmt::format("only the PM {} a complaint ({} is {})",
+                          action == "close" ? "closes" : "cancels", by, role));
   }
 }
 
@@ -397,6 +398,44 @@ void verify_commit(Repo& repo, RuleCache& rules, git_commit* c, const VerifyOpti
 
 }  // namespace
 
+// Parent links (major incidents) at the tip that go round in a circle: `link` refuses them, but
+// two clones may each add one half. One finding per cycle, on its smallest ticket ID.
+void check_parent_cycles(Repo& repo, const git_oid& tip, std::vector<Finding>& out) {
+  TreePtr tree = repo.tree_of(tip);
+  std::map<std::string, std::pair<std::string, std::string>> parent;  // id -> {parent, path}
+  repo.walk(tree.get(), "tickets", [&](const std::string& path, const git_oid& blob) {
+    std::string text = repo.blob_text(blob);
+    std::istringstream in(text);
+    std::string id, up;
+    for (std::string line; std::getline(in, line) && line.rfind("events:", 0) != 0;) {
+      if (line.rfind("id: ", 0) == 0) id = line.substr(4);
+      if (line.rfind("parent: ", 0) == 0) up = line.substr(8);
+    }
+    if (!id.empty() && !up.empty() && up != "null" && up != "~") parent[id] = {up, path};
+  });
+  std::set<std::string> reported;
+  for (const auto& [start, link] : parent) {
+    std::vector<std::string> chain = {start};
+    for (auto it = parent.find(start); it != parent.end(); it = parent.find(it->second.first)) {
+      const std::string& next = it->second.first;
+      auto seen = std::find(chain.begin(), chain.end(), next);
+      if (seen != chain.end()) {
+        std::vector<std::string> cycle(seen, chain.end());
+        std::string first = *std::min_element(cycle.begin(), cycle.end());
+        if (first == start && reported.insert(first).second) {
+          cycle.push_back(next);
+          out.push_back({oid_hex(tip), link.second,
+                         fmt::format("parent links make a cycle: {} (clear one with `sdesk link "
+                                     "ID --clear`)",
+                                     fmt::join(cycle, " → "))});
+        }
+        break;
+      }
+      chain.push_back(next);
+    }
+  }
+}
+
 Verified verify_history(Repo& repo, const VerifyOptions& o) {
   const std::string& range = o.range;
   Verified v;
@@ -433,6 +472,7 @@ Verified verify_history(Repo& repo, const VerifyOptions& o) {
     if (is_backdated(stated, recorded)) v.backdated.push_back({oid_hex(oid), stated, recorded});
   }
   if (o.progress) o.progress(v.commits, todo.size());
+  if (!todo.empty()) check_parent_cycles(repo, todo.back(), out);
   return v;
 }
 

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "lib/ticket/scan.hpp"
+#include "lib/ticket/tickets.hpp"
 #include "lib/util/error.hpp"
 #include "lib/util/text.hpp"
 
@@ -17,16 +18,24 @@ std::vector<TicketRow> select_tickets(const Desk& desk, const TicketQuery& o) {
     until = desk.parse(o.until, "--until");
     if (o.until.size() == 10) *until += std::chrono::hours(24);
   }
-  // A value outside a filter's domain is a typo, not an empty result.
-  auto check = [](const std::string& list, const char* flag, std::vector<std::string> allowed) {
-    for (const auto& v : split_list(list))
+  // A value outside a filter's domain is a typo, not an empty result; any case is accepted.
+  TicketQuery q = o;
+  auto check = [](std::string& list, const char* flag, const std::vector<std::string>& allowed) {
+    std::vector<std::string> out;
+    for (const auto& given : split_list(list)) {
+      std::string v = canonical_choice(given, allowed);
       if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
-        usage_error("{}: '{}' is not one of {}", flag, v, fmt::join(allowed, ", "));
+        usage_error("{}: '{}' is not one of {}", flag, given, fmt::join(allowed, ", "));
+      out.push_back(v);
+    }
+    list = fmt::format("{}", fmt::join(out, ","));
   };
-  check(o.status, "--status",
+  check(q.status, "--status",
         {"new", "assigned", "in_progress", "pending", "resolved", "closed", "cancelled"});
-  check(o.tier, "--tier", {"l1", "l2", "vendor"});
-  check(o.priority, "--priority", {"P1", "P2", "P3", "P4"});
+  check(q.tier, "--tier", {"l1", "l2", "vendor"});
+  check(q.priority, "--priority", ticket_priorities());
+  if (q.assignee == "me") q.assignee = desk.op().id;  // the operator
+  std::string parent = q.parent.empty() ? "" : resolve_ticket_id(desk, q.parent);
   auto in = [](const std::string& list, const std::string& v) {
     if (list.empty()) return true;
     auto items = split_list(list);
@@ -35,10 +44,10 @@ std::vector<TicketRow> select_tickets(const Desk& desk, const TicketQuery& o) {
   std::vector<TicketRow> rows;
   // The head filters run on the index cache's summaries, so only kept tickets are decoded.
   HeadFilter keep = [&](const TicketHead& h) {
-    return in(o.status, std::string(h.status)) && in(o.tier, std::string(h.tier)) &&
-           in(o.assignee, std::string(h.assignee)) && in(o.priority, std::string(h.priority)) &&
-           (o.customer.empty() || h.customer.find(o.customer) != std::string_view::npos) &&
-           (!o.open || is_open_status(std::string(h.status)));
+    return in(q.status, std::string(h.status)) && in(q.tier, std::string(h.tier)) &&
+           in(q.assignee, std::string(h.assignee)) && in(q.priority, std::string(h.priority)) &&
+           (q.customer.empty() || h.customer.find(q.customer) != std::string_view::npos) &&
+           (!q.open || is_open_status(std::string(h.status)));
   };
   for (auto& t : tickets_where(desk, keep)) {
     if (since || until) {
@@ -46,11 +55,15 @@ std::vector<TicketRow> select_tickets(const Desk& desk, const TicketQuery& o) {
       if ((since && c < *since) || (until && c >= *until)) continue;
     }
     SlaState st = compute_sla(t, desk.settings(), desk.now());
-    if (o.breached && !(st.response_breached || st.resolve_breached)) continue;
-    if (o.at_risk && !st.at_risk) continue;
+    if (q.major && !t.major) continue;
+    if (!parent.empty() && t.parent != parent) continue;
+    // A cancelled ticket is owed nothing: it is never breached.
+    if (q.breached && (t.status == "cancelled" || !(st.response_breached || st.resolve_breached)))
+      continue;
+    if (q.at_risk && !st.at_risk) continue;
     rows.push_back({std::move(t), std::move(st)});
   }
-  const std::string& key = o.sort;
+  const std::string& key = q.sort;
   auto due_of = [](const TicketRow& r) {
     return r.st.due ? r.st.due->time_since_epoch().count() : std::numeric_limits<long long>::max();
   };
@@ -63,7 +76,7 @@ std::vector<TicketRow> select_tickets(const Desk& desk, const TicketQuery& o) {
     if (key == "customer") return a.t.customer < b.t.customer;
     return a.t.id < b.t.id;
   });
-  if (o.limit > 0 && rows.size() > static_cast<size_t>(o.limit)) rows.resize(o.limit);
+  if (q.limit > 0 && rows.size() > static_cast<size_t>(q.limit)) rows.resize(q.limit);
   return rows;
 }
 

@@ -13,7 +13,7 @@ namespace sdesk {
 struct TicketQuery {
   std::string status;       // statuses, comma-separated
   std::string tier;         // tiers, comma-separated
-  std::string assignee;     // assignees, comma-separated
+  std::string assignee;     // assignees, comma-separated; "me" is the operator
   std::string priority;     // priorities, comma-separated
   std::string customer;     // a part of the customer's name
   std::string since;        // created at or after (a time as typed)
@@ -22,6 +22,8 @@ struct TicketQuery {
   bool open = false;        // only open tickets
   bool breached = false;    // only tickets past an SLA target
   bool at_risk = false;     // only tickets at risk
+  bool major = false;       // only major incidents
+  std::string parent;       // only tickets linked to this major incident (ID or prefix)
   int limit = 0;            // at most this many (0: all)
 };
 

@@ -3,6 +3,7 @@
 #include "lib/ticket/sla.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "lib/store/calendar.hpp"
@@ -136,6 +137,10 @@ SlaState compute(const Ticket& t, const Settings& s, Time now, bool explain) {
       resolved.push_back({seg.from, seg.to});
   }
   pauses = merged(pauses);
+  // The response clock ends at the first response: a customer wait after it does not move it.
+  std::vector<Span> response_pauses;
+  for (const auto& p : pauses)
+    if (p.from < response_end) response_pauses.push_back({p.from, std::min(p.to, response_end)});
   std::vector<Span> resolve_stops = pauses;
   resolve_stops.insert(resolve_stops.end(), resolved.begin(), resolved.end());
   resolve_stops = merged(resolve_stops);
@@ -144,7 +149,7 @@ SlaState compute(const Ticket& t, const Settings& s, Time now, bool explain) {
   guarded([&] {
     std::int64_t secs = response_secs = clock.target_seconds(created, target.response);
     st.response_target = secs / 60;
-    st.response_due = clock.advance(created, secs, pauses);
+    st.response_due = clock.advance(created, secs, response_pauses);
     st.response_breached = response_end > *st.response_due;
   });
   guarded([&] {
@@ -161,9 +166,14 @@ SlaState compute(const Ticket& t, const Settings& s, Time now, bool explain) {
   }
   if (st.resolve_due) st.resolve_breached = resolve_end > *st.resolve_due;
   guarded([&] {
-    if (responded) st.minutes_to_response = clock.minutes(created, *responded, pauses);
-    if (!t.resolved_at.empty() && stopped(t.status))
-      st.minutes_to_resolve = clock.minutes(created, resolve_end, resolve_stops);
+    if (responded) {
+      st.seconds_to_response = clock.seconds(created, *responded, response_pauses);
+      st.minutes_to_response = *st.seconds_to_response / 60;
+    }
+    if (!t.resolved_at.empty() && stopped(t.status)) {
+      st.seconds_to_resolve = clock.seconds(created, resolve_end, resolve_stops);
+      st.minutes_to_resolve = *st.seconds_to_resolve / 60;
+    }
     std::int64_t paused = 0;
     for (const auto& p : pauses) paused += clock.seconds(p.from, p.to);
     st.paused_minutes = paused / 60;
@@ -179,21 +189,28 @@ SlaState compute(const Ticket& t, const Settings& s, Time now, bool explain) {
         if (target <= 0) return false;
         return double(target - left) >= s.at_risk * double(target);
       };
+      // Time left on the ticket's clock; past due, how late on the clock, waits included (a
+      // missed target stays missed while the customer is waited on).
+      auto left = [&](Time due, const std::vector<Span>& stops) {
+        return now >= due ? -clock.minutes(due, now) : clock.minutes(now, due, stops);
+      };
       if (!responded && st.response_due) {
         st.due = st.response_due;
-        st.left_minutes = clock.minutes(now, *st.response_due, pauses);
+        st.left_minutes = left(*st.response_due, response_pauses);
         st.at_risk = share_at_risk(*st.response_due, response_secs, pauses);
       }
       if (st.resolve_due) {
         if (!st.due || *st.resolve_due < *st.due) {
           st.due = st.resolve_due;
-          st.left_minutes = clock.minutes(now, *st.resolve_due, resolve_stops);
+          st.left_minutes = left(*st.resolve_due, resolve_stops);
         }
         std::int64_t total = st.due_from_required_by
                                  ? clock.seconds(created, *st.resolve_due, resolve_stops)
                                  : resolve_secs;
         st.at_risk = st.at_risk || share_at_risk(*st.resolve_due, total, resolve_stops);
       }
+      // At risk includes breached (docs/sla.md): a late response stays a risk while open.
+      st.at_risk = st.at_risk || st.response_breached || st.resolve_breached;
     });
   }
 
@@ -246,6 +263,16 @@ SlaState compute(const Ticket& t, const Settings& s, Time now, bool explain) {
       }
       for (const auto& seg : life) {
         add("resolve", seg.from, std::min(seg.to, resolve_end), seg, true);
+      }
+      // Counted minutes are cut from the running total, not stretch by stretch, so that a
+      // clock's stretches add up to its total.
+      std::map<std::string, std::int64_t> running;
+      for (auto& v : st.intervals) {
+        if (!v.counted) continue;
+        std::int64_t& before = running[v.clock];
+        std::int64_t after = before + (v.to - v.from).count();
+        v.minutes = after / 60 - before / 60;
+        before = after;
       }
     });
 

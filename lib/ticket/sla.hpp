@@ -28,6 +28,8 @@ struct SlaState {
   std::int64_t paused_minutes = 0;                  // customer waits, on the ticket's clock
   std::optional<std::int64_t> minutes_to_response;  // clock minutes to first response
   std::optional<std::int64_t> minutes_to_resolve;   // clock minutes to (last) resolution
+  std::optional<std::int64_t> seconds_to_response;  // the same in exact seconds (for means)
+  std::optional<std::int64_t> seconds_to_resolve;   // the same in exact seconds (for means)
   bool at_risk = false;                             // a running target is past the at-risk share
   std::optional<Time> due;                          // the next running due time
   std::optional<std::int64_t> left_minutes;         // clock minutes left to `due` (negative: late)

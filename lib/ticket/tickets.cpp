@@ -7,6 +7,7 @@
 #include "lib/ticket/scan.hpp"
 #include "lib/ticket/workflow.hpp"
 #include "lib/util/error.hpp"
+#include "lib/util/text.hpp"
 
 namespace sdesk {
 
@@ -16,32 +17,103 @@ Ticket apply_to_ticket(Desk& desk, const std::string& prefix, const Json& fields
                        const std::string& summary, const Companion& also);
 }  // namespace
 
-Ticket create_ticket(Desk& desk, const Intake& in) {
+const std::vector<std::string>& ticket_channels() {
+  static const std::vector<std::string> v = {"hotline", "email", "web", "walk-in", "monitoring"};
+  return v;
+}
+
+const std::vector<std::string>& ticket_priorities() {
+  static const std::vector<std::string> v = {"P1", "P2", "P3", "P4"};
+  return v;
+}
+
+namespace {
+// Refuses (exit 4) a value outside its choices, naming the field; returns its canonical case.
+std::string choice(const std::string& value, const std::vector<std::string>& choices,
+                   const std::string& field) {
+  std::string v = canonical_choice(value, choices);
+  if (std::find(choices.begin(), choices.end(), v) == choices.end())
+    refuse("{}: '{}' is not one of {}", field, value, fmt::join(choices, ", "));
+  return v;
+}
+}  // namespace
+
+Ticket create_ticket(Desk& desk, const Intake& given) {
   desk.op();
   const Settings& s = desk.settings();
-  if (in.title.empty()) refuse("missing required field: title");
-  if (in.channel.empty()) refuse("missing required field: channel");
-  if (in.priority.empty()) refuse("missing required field: priority");
-  auto required = [&](const std::string& field, bool present) {
-    if (!present && !s.optional_intake.count(field))
-      throw Error(Exit::refused, fmt::format("missing required intake field: {}", field),
-                  fmt::format("record it with --{} (the desk's intake norm requires it)",
-                              field == "required_by"   ? "required-by"
-                              : field == "environment" ? "env key=value"
-                                                       : field));
-  };
+  Intake in = given;
+  // A ticket that takes up a closed one past its reopen window: the old ticket's intake fields
+  // fill what is not given; its required-by time only while it is still ahead.
+  if (!in.reopens.empty()) {
+    Ticket old = load_ticket(desk, in.reopens);
+    in.reopens = old.id;
+    auto fill = [](std::string& v, const std::string& from) {
+      if (v.empty()) v = from;
+    };
+    fill(in.title, old.title);
+    fill(in.customer, old.customer);
+    fill(in.contact, old.contact);
+    fill(in.channel, old.channel);
+    fill(in.priority, old.priority);
+    fill(in.category, old.category);
+    fill(in.need, old.need);
+    if (in.required_by.empty() && !old.required_by.empty() &&
+        desk.parse(old.required_by, "required_by") > desk.now())
+      in.required_by = old.required_by;
+    if (in.environment.empty())
+      for (auto it = old.environment.begin(); it != old.environment.end(); ++it)
+        in.environment.emplace_back(
+            it.key(), it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
+  }
+  // Every missing field is named in the one error line, flags as the operator types them.
+  // Each named as the contract's field and the flag that gives it: "required_by (--required-by)".
+  std::vector<std::string> missing;
+  if (in.title.empty()) missing.push_back("title (--title)");
+  if (in.channel.empty()) missing.push_back("channel (--channel)");
+  if (in.priority.empty()) missing.push_back("priority (--priority)");
   for (const auto& f : intake_fields()) {
     bool present = f == "customer"      ? !in.customer.empty()
                    : f == "contact"     ? !in.contact.empty()
                    : f == "need"        ? !in.need.empty()
-                   : f == "required_by" ? !in.required_by.empty()
+                   : f == "required_by" ? !in.required_by.empty() || !in.reopens.empty()
                                         : !in.environment.empty();
-    required(f, present);
+    if (!present && !s.optional_intake.count(f))
+      missing.push_back(f + (f == "required_by"   ? " (--required-by)"
+                             : f == "environment" ? " (--env key=value)"
+                                                  : " (--" + f + ")"));
   }
+  if (!missing.empty())
+    throw Error(Exit::refused,
+                fmt::format("missing required intake field{}: {}", missing.size() == 1 ? "" : "s",
+                            fmt::join(missing, ", ")),
+                "record them with the flags named; the desk's intake norm requires them");
+  in.channel = choice(in.channel, ticket_channels(), "--channel");
+  in.priority = choice(in.priority, ticket_priorities(), "--priority");
   return desk.write([&] { return record_ticket(desk, in); });
 }
 
+Time parse_deadline(const Desk& desk, const std::string& text, const std::string& what) {
+  Time t = desk.parse(text, what);
+  return text.size() == 10 ? t + std::chrono::hours(24) - std::chrono::seconds(1) : t;
+}
+
+std::vector<std::string> intake_warnings(const Ticket& t, Zone zone) {
+  std::vector<std::string> out;
+  if (t.required_by.empty() || t.created_at.empty()) return out;
+  Time by = parse_time(t.required_by, zone, "required_by");
+  Time created = parse_time(t.created_at, zone, "created_at");
+  if (by < created)
+    out.push_back(fmt::format("{}: required by {}, which is already past (recorded at {})", t.id,
+                              format_short(by, zone), format_short(created, zone)));
+  return out;
+}
+
 namespace {
+// A required-by time as typed, stamped: "by the 5th" is by the end of that day.
+std::string required_by_stamp(const Desk& desk, const std::string& text) {
+  return desk.stamp(parse_deadline(desk, text, "--required-by"));
+}
+
 Ticket record_ticket(Desk& desk, const Intake& in) {
   const Staff& op = desk.op();
   const Settings& s = desk.settings();
@@ -54,15 +126,11 @@ Ticket record_ticket(Desk& desk, const Intake& in) {
   if (!in.customer.empty()) e["customer"] = in.customer;
   if (!in.contact.empty()) e["contact"] = in.contact;
   if (!in.need.empty()) e["need"] = in.need;
-  if (!in.required_by.empty()) {
-    // "By the 5th" is by the end of that day, not its first second.
-    Time by = desk.parse(in.required_by, "--required-by");
-    if (in.required_by.size() == 10) by += std::chrono::hours(24) - std::chrono::seconds(1);
-    e["required_by"] = desk.stamp(by);
-  }
+  if (!in.required_by.empty()) e["required_by"] = required_by_stamp(desk, in.required_by);
   Json env = Json::object();
   for (const auto& [k, v] : in.environment) env[k] = v;
   if (!env.empty()) e["environment"] = env;
+  if (!in.reopens.empty()) e["reopens"] = in.reopens;
   for (const auto& [k, v] : in.extra.items())
     if (!e.contains(k)) e[k] = v;
   Ticket probe;
@@ -91,6 +159,106 @@ Ticket act_on_ticket(Desk& desk, const std::string& prefix, Json fields, const s
   return desk.write([&] { return apply_to_ticket(desk, prefix, fields, summary, also); });
 }
 
+Ticket edit_ticket(Desk& desk, const std::string& prefix, const TicketEdit& ed) {
+  desk.op();
+  bool any = ed.title || ed.priority || ed.customer || ed.contact || ed.category || ed.need ||
+             ed.required_by || !ed.environment.empty();
+  std::vector<std::string> missing;
+  if (!any)
+    missing.push_back(
+        "a field to change (--title, --priority, --customer, --contact, "
+        "--category, --need, --required-by or --env)");
+  if (ed.reason.empty()) missing.push_back("--reason");
+  if (!missing.empty()) refuse("missing required information: {}", fmt::join(missing, "; "));
+  return desk.write([&] {
+    Ticket t = load_ticket(desk, prefix);
+    const Settings& s = desk.settings();
+    Json f = Json::object(), was = Json::object();
+    f["action"] = "edit";
+    auto set = [&](const char* key, const std::optional<std::string>& v, const std::string& now,
+                   bool required) {
+      if (!v || *v == now) return;
+      if (v->empty() && required)
+        refuse("--{}: may not be empty{}", key == std::string("required_by") ? "required-by" : key,
+               key == std::string("title") || key == std::string("priority")
+                   ? ""
+                   : " (the desk's intake norm requires it)");
+      f[key] = *v;
+      was[key] = now.empty() ? Json() : Json(now);
+    };
+    auto needed = [&](const char* field) { return !s.optional_intake.count(field); };
+    set("title", ed.title, t.title, true);
+    if (ed.priority)
+      set("priority", choice(*ed.priority, ticket_priorities(), "--priority"), t.priority, true);
+    set("customer", ed.customer, t.customer, needed("customer"));
+    set("contact", ed.contact, t.contact, needed("contact"));
+    set("category", ed.category, t.category, false);
+    set("need", ed.need, t.need, needed("need"));
+    if (ed.required_by)
+      set("required_by",
+          ed.required_by->empty() ? std::string() : required_by_stamp(desk, *ed.required_by),
+          t.required_by, needed("required_by"));
+    Json env = Json::object(), env_was = Json::object();
+    for (const auto& [k, v] : ed.environment) {
+      bool had = t.environment.contains(k);
+      std::string now = had ? (t.environment[k].is_string() ? t.environment[k].get<std::string>()
+                                                            : t.environment[k].dump())
+                            : std::string();
+      if ((v.empty() && !had) || (had && v == now)) continue;
+      env[k] = v.empty() ? Json() : Json(v);
+      env_was[k] = had ? t.environment[k] : Json();
+    }
+    if (!env.empty()) {
+      Json next = t.environment;
+      for (auto it = env.begin(); it != env.end(); ++it)
+        if (it.value().is_null())
+          next.erase(it.key());
+        else
+          next[it.key()] = it.value();
+      if (next.empty() && needed("environment"))
+        refuse("--env: may not remove every key (the desk's intake norm requires it)");
+      f["environment"] = env;
+      was["environment"] = env_was;
+    }
+    if (f.size() == 1) refuse("{}: nothing to change (the fields given hold those values)", t.id);
+    std::vector<std::string> names;
+    for (auto it = f.begin(); it != f.end(); ++it)
+      if (it.key() != "action") names.push_back(it.key());
+    f["was"] = was;
+    f["reason"] = ed.reason;
+    return apply_to_ticket(desk, t.id, f, fmt::format("{} ({})", fmt::join(names, ", "), ed.reason),
+                           {});
+  });
+}
+
+Ticket link_ticket(Desk& desk, const std::string& prefix, const std::string& parent_prefix) {
+  desk.op();
+  return desk.write([&] {
+    Ticket t = load_ticket(desk, prefix);
+    Json f = Json::object();
+    f["action"] = "link";
+    if (parent_prefix.empty()) {
+      if (t.parent.empty()) refuse("{}: has no parent link to clear", t.id);
+      f["clear"] = true;
+      return apply_to_ticket(desk, t.id, f, "parent " + t.parent + " cleared", {});
+    }
+    std::string parent = resolve_ticket_id(desk, parent_prefix);
+    if (parent == t.id) refuse("{}: a ticket cannot be its own parent", t.id);
+    // Up the parent chain from the new parent: meeting this ticket would close a cycle.
+    std::vector<std::string> chain = {t.id, parent};
+    for (std::string up = load_ticket(desk, parent).parent; !up.empty();
+         up = load_ticket(desk, up).parent) {
+      if (std::find(chain.begin(), chain.end(), up) != chain.end()) {
+        chain.push_back(up);
+        refuse("{}: linking to {} would make a cycle ({})", t.id, parent, fmt::join(chain, " → "));
+      }
+      chain.push_back(up);
+    }
+    f["parent"] = parent;
+    return apply_to_ticket(desk, t.id, f, "parent " + parent, {});
+  });
+}
+
 namespace {
 Ticket apply_to_ticket(Desk& desk, const std::string& prefix, const Json& fields,
                        const std::string& summary, const Companion& also) {
@@ -113,8 +281,12 @@ Ticket apply_to_ticket(Desk& desk, const std::string& prefix, const Json& fields
     Time closed = desk.parse(t.closed_at, "closed_at");
     auto window = std::chrono::minutes(wall_minutes(desk.settings().reopen_window));
     if (desk.now() > closed + window)
-      refuse("{}: closed at {}, past the reopen window of {}", id, t.closed_at,
-             format_duration(desk.settings().reopen_window));
+      throw Error(Exit::refused,
+                  fmt::format("{}: closed at {}, past the reopen window of {}", id, t.closed_at,
+                              format_duration(desk.settings().reopen_window)),
+                  fmt::format("record the return as a new ticket that takes this one up: "
+                              "sdesk new --reopens {}",
+                              id));
   }
   std::vector<Json> events = t.events;
   desk.append_event(events, e);

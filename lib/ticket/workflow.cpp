@@ -26,7 +26,8 @@ const std::vector<Transition>& transitions() {
       {"close", {"resolved"}, "closed", "customer confirmed"},
       {"reopen", {"resolved", "closed"}, "in_progress", "within reopen window"},
       {"cancel", kOpen, "cancelled", "with a reason"},
-      {"link", {"*"}, "", "to a major incident"},
+      {"link", {"*"}, "", "to a major incident, or cleared"},
+      {"edit", {"*"}, "", "intake fields corrected"},
       {"kb", {"*"}, "", "article linked"},
       {"alias", {"*"}, "", "renamed at merge: the old ID stays an alias"},
       {"conflict", {"*"}, "", "a merge made an event no longer apply"},
@@ -161,7 +162,24 @@ void apply_event(Ticket& t, const Json& e) {
   } else if (action == "cancel") {
     t.status = "cancelled";
   } else if (action == "link") {
-    t.parent = str(e, "parent");
+    t.parent = str(e, "parent");  // a link with `clear: true` has none
+  } else if (action == "edit") {
+    const std::pair<const char*, std::string*> fields[] = {{"title", &t.title},
+                                                           {"priority", &t.priority},
+                                                           {"customer", &t.customer},
+                                                           {"contact", &t.contact},
+                                                           {"category", &t.category},
+                                                           {"need", &t.need},
+                                                           {"required_by", &t.required_by}};
+    for (const auto& [k, field] : fields)
+      if (e.contains(k)) *field = str(e, k);
+    if (e.contains("environment") && e["environment"].is_object())
+      for (auto it = e["environment"].begin(); it != e["environment"].end(); ++it) {
+        if (it.value().is_null())
+          t.environment.erase(it.key());
+        else
+          t.environment[it.key()] = it.value();
+      }
   } else if (action == "callback-plan") {
     // A replay from scratch keeps the plans, so that a plan's owner may reply.
     bool have = std::any_of(t.events.begin(), t.events.end(),
@@ -213,6 +231,7 @@ std::string why_forbidden(const Settings& s, const Staff& actor, const Ticket& t
         {"reopen", {"owner", "assignee"}},
         {"cancel", {"owner", "assignee"}},
         {"link", {"owner", "assignee"}},
+        {"edit", {"owner", "assignee"}},
         {"kb", {"l1", "l2"}},
         {"alias", {"any"}},
         {"conflict", {"any"}},

@@ -281,4 +281,11 @@ std::string printable(std::string_view text, bool multi_line) {
   return out;
 }
 
+std::string canonical_choice(const std::string& value, const std::vector<std::string>& choices) {
+  std::string v = upper_ascii(value);
+  for (const auto& c : choices)
+    if (upper_ascii(c) == v) return c;
+  return value;
+}
+
 }  // namespace sdesk

@@ -28,6 +28,8 @@ std::vector<char32_t> code_points(std::string_view text);
 size_t invalid_utf8_at(std::string_view text);
 // UTF-8 of one code point.
 std::string utf8(char32_t c);
+// The choice that equals value but for ASCII case (`p2` -> `P2`), else value unchanged.
+std::string canonical_choice(const std::string& value, const std::vector<std::string>& choices);
 // Lower-cases ASCII and folds Unicode case.
 std::string fold_case(std::string_view text);
 

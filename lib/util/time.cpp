@@ -101,6 +101,63 @@ Time parse_time(std::string_view text, Zone zone, std::string_view what) {
   return Time{local.time_since_epoch()} - seconds(*p->offset);
 }
 
+namespace {
+
+// The day word of `today HH:MM` and its kin: 0 for today, 1 for tomorrow, else nullopt.
+std::optional<int> day_word(std::string_view w) {
+  if (w == "today" || w == "Today" || w == "TODAY" || w == "今天") return 0;
+  if (w == "tomorrow" || w == "Tomorrow" || w == "TOMORROW" || w == "明天") return 1;
+  return std::nullopt;
+}
+
+// Splits `WORD HH:MM` (one or more spaces, or none after a Chinese word) into its two parts.
+std::optional<std::pair<std::string_view, std::string_view>> word_and_clock(std::string_view t) {
+  size_t sp = t.find(' ');
+  if (sp == std::string_view::npos) {
+    for (std::string_view w : {"今天", "明天"})
+      if (t.substr(0, w.size()) == w) return std::pair{t.substr(0, w.size()), t.substr(w.size())};
+    return std::nullopt;
+  }
+  std::string_view rest = t.substr(sp);
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  return std::pair{t.substr(0, sp), rest};
+}
+
+}  // namespace
+
+Time parse_when(std::string_view text, Zone zone, Time now, std::string_view what) {
+  if (!text.empty() && text.front() == '+') {
+    std::string_view n = text.substr(1);
+    long long amount = 0;
+    size_t i = 0;
+    while (i < n.size() && std::isdigit(static_cast<unsigned char>(n[i])) && amount < 1000000)
+      amount = amount * 10 + (n[i++] - '0');
+    std::string_view unit = n.substr(i);
+    if (i == 0 || (unit != "m" && unit != "h" && unit != "d"))
+      usage_error("{}: '{}' is not a relative time (use +30m, +2h or +3d)", what, text);
+    long long mins = unit == "m" ? amount : unit == "h" ? amount * 60 : amount * 24 * 60;
+    return now + minutes(mins);
+  }
+  auto parts = word_and_clock(text);
+  if (parts && day_word(parts->first)) {
+    std::string_view c = parts->second;
+    int h = -1, m = -1;
+    if (c.size() == 5 && c[2] == ':' && std::isdigit(static_cast<unsigned char>(c[0])) &&
+        std::isdigit(static_cast<unsigned char>(c[1])) &&
+        std::isdigit(static_cast<unsigned char>(c[3])) &&
+        std::isdigit(static_cast<unsigned char>(c[4]))) {
+      h = (c[0] - '0') * 10 + (c[1] - '0');
+      m = (c[3] - '0') * 10 + (c[4] - '0');
+    }
+    if (h < 0 || h > 23 || m < 0 || m > 59)
+      usage_error("{}: '{}' is not a time (use {} HH:MM)", what, text, parts->first);
+    auto day = local_day(now, zone) + date::days(*day_word(parts->first));
+    auto zt = date::make_zoned(zone, day + hours(h) + minutes(m), date::choose::earliest);
+    return floor<seconds>(zt.get_sys_time());
+  }
+  return parse_time(text, zone, what);
+}
+
 std::string format_time(Time t, Zone zone) {
   auto zt = date::make_zoned(zone, t);
   auto info = zt.get_info();

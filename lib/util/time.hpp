@@ -25,6 +25,10 @@ Time system_now();
 // Parses ISO 8601 ("2026-11-23T09:00:00+08:00", "...Z", "2026-11-23 09:00", "2026-11-23");
 // a time without offset is read in zone; throws exit 2 naming what when it does not parse.
 Time parse_time(std::string_view text, Zone zone, std::string_view what);
+// Parses a time an operator typed: what parse_time reads, or a time relative to `now`: `+Nm`,
+// `+Nh`, `+Nd` (on the wall clock), `today HH:MM`, `tomorrow HH:MM`, `今天 HH:MM`, `明天 HH:MM`
+// (in zone); throws exit 2 naming what when it does not parse.
+Time parse_when(std::string_view text, Zone zone, Time now, std::string_view what);
 // Formats an instant in zone as ISO 8601 with offset, e.g. 2026-11-23T09:00:00+08:00.
 std::string format_time(Time t, Zone zone);
 // Formats an instant in zone as "2026-11-23 09:00" for tables.
