@@ -402,7 +402,7 @@ TEST_SUITE("command/day-bugs") {
   TEST_CASE("examples/duty-handover.sh finds the next shift in the desk's zone") {
     TestDesk d("2026-03-02T17:30:00+08:00");
     REQUIRE(d.sdesk("duty set 2026-03-02 l1b --shift 晚班=18:00-20:00").code == 0);
-    std::string script = std::string(SDESK_SOURCE_DIR) + "/examples/duty-handover.sh";
+    std::string script = SDESK_SOURCE_DIR "/examples/duty-handover.sh";
     Run r = sh(d.dir(), "sh " + q(script),
                {{"TZ", "UTC"},
                 {"SDESK", SDESK_BINARY},
