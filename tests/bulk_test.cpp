@@ -96,7 +96,8 @@ TEST_SUITE("command/bulk") {
                                 "共享盘无法访问,市档案馆,13800000002,邮件,一般,访问共享盘,"
                                 "2026/3/6 9:30,os=统信UOS,2026年3月2日 8时15分,\n");
     std::string gbk = (tmp.path() / "gbk.csv").string();
-    REQUIRE(sh(tmp.path(), "iconv -f UTF-8 -t GBK " + q(utf8) + " > " + q(gbk)).code == 0);
+    REQUIRE(sh(tmp.path(), "iconv -f UTF-8 -t GBK -o " + q(gbk) + " " + q(utf8)).code == 0);
+    REQUIRE(!read_file(gbk).empty());
     REQUIRE(read_file(gbk) != read_file(utf8));
     std::string map = write_in(tmp, "map.yaml",
                                "columns:\n  标题: title\n  客户: customer\n  电话: contact\n"
